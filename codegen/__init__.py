@@ -1,0 +1,1 @@
+"""Code generator: MLflow protos -> spec/mlflow_api.yaml -> typed Python clients."""

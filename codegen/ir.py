@@ -1,0 +1,392 @@
+"""Stage 2: the spec resolved into a frozen model where every Python name and type is decided.
+
+Templates only print what this model says; nothing is computed or mutated while rendering.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+from codegen.naming import (
+    camel_case,
+    class_name,
+    enum_member,
+    package_prefix,
+    safe_attribute,
+)
+from codegen.spec import EndpointSpec, FieldSpec, MapValue, Spec
+
+_INTEGER_TYPES = frozenset(
+    {"int32", "int64", "uint32", "uint64", "sint32", "sint64",
+     "fixed32", "fixed64", "sfixed32", "sfixed64"}
+)  # fmt: skip
+_SCALAR_PY = {
+    "double": "float",
+    "float": "float",
+    "bool": "bool",
+    "string": "str",
+    "bytes": "bytes",
+}
+_TEXTUAL_WKT = {"timestamp": "str", "duration": "str", "field_mask": "str"}
+_JSON_PY = {"json_object": "dict[str, Any]", "json_value": "Any", "json_list": "list[Any]"}
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str
+    number: int
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    full_name: str
+    class_name: str
+    lenient_alias: str
+    doc: str
+    members: tuple[EnumMember, ...]
+
+
+@dataclass(frozen=True)
+class FieldModel:
+    py_name: str
+    wire_name: str
+    annotation: str  # in the model
+    argument: str  # in a method signature (also accepts dicts and plain strings)
+    default: str
+    doc: str
+
+    @property
+    def needs_alias(self) -> bool:
+        return self.py_name != self.wire_name
+
+
+@dataclass(frozen=True)
+class MessageModel:
+    full_name: str
+    class_name: str
+    doc: str
+    fields: tuple[FieldModel, ...]
+
+
+@dataclass(frozen=True)
+class ExtraArgument:
+    py_name: str
+    annotation: str
+    wire_name: str
+
+
+@dataclass(frozen=True)
+class PathParamModel:
+    name: str
+    field: tuple[str, ...] | None
+    keep_slashes: bool
+
+
+@dataclass(frozen=True)
+class PaginationModel:
+    token_field: str
+    token_in: str
+    next_token_field: str
+    items_field: str
+    max_results_field: str | None
+
+
+@dataclass(frozen=True)
+class EndpointModel:
+    constant: str
+    operation: str
+    service: str
+    method: str
+    path: str
+    path_params: tuple[PathParamModel, ...]
+    request_body: str
+    response_body: str
+    idempotent: bool
+    preferred: bool
+    deprecated: bool
+    since: str | None
+    required: tuple[str, ...]
+    pagination: PaginationModel | None
+    request_class: str | None
+    response_class: str | None
+    fields: tuple[FieldModel, ...]
+    extra_arguments: tuple[ExtraArgument, ...]
+    returns: str
+    doc: str
+    rpc: str | None
+    note: str | None
+    request_defaults: tuple[tuple[str, int | str | bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class ErrorModel:
+    code: str
+    class_name: str
+    base: str
+    status: int
+    is_family: bool
+
+
+@dataclass(frozen=True)
+class ApiModel:
+    mlflow_version: str
+    enums: tuple[EnumModel, ...]
+    messages: tuple[MessageModel, ...]
+    endpoints: tuple[EndpointModel, ...]
+    errors: tuple[ErrorModel, ...]
+
+    @property
+    def methods(self) -> tuple[EndpointModel, ...]:
+        return tuple(e for e in self.endpoints if e.preferred)
+
+    @property
+    def exported_model_names(self) -> list[str]:
+        names = [m.class_name for m in self.messages]
+        names += [n for e in self.enums for n in (e.class_name, e.lenient_alias)]
+        return _ruff_sorted(names)
+
+    @property
+    def exported_error_names(self) -> list[str]:
+        specific = [e.class_name for e in self.errors if not e.is_family]
+        return _ruff_sorted(["ERROR_TYPES", *specific])
+
+
+def _ruff_sorted(names: list[str]) -> list[str]:
+    """The order ruff's RUF022 wants: SCREAMING_CASE, then CamelCase, then the rest."""
+
+    def key(name: str) -> tuple[int, str]:
+        if name.isupper():
+            return (0, name)
+        if name[:1].isupper():
+            return (1, name)
+        return (2, name)
+
+    return sorted(names, key=key)
+
+
+_FAMILIES = {
+    400: "BadRequest", 401: "Unauthenticated", 403: "PermissionDenied", 404: "NotFound",
+    409: "Conflict", 429: "TooManyRequests", 500: "ServerError", 501: "NotImplementedByServer",
+    502: "ServiceUnavailable", 503: "ServiceUnavailable", 504: "ServiceUnavailable",
+}  # fmt: skip
+
+
+_ERROR_NAME_OVERRIDES = {"NOT_IMPLEMENTED": "NotImplementedByServer"}
+
+
+class _Names:
+    """Decides class names once, so collisions between packages are resolved consistently."""
+
+    def __init__(self, spec: Spec) -> None:
+        all_names = list(spec.messages) + list(spec.enums)
+        packages = {name: _package_of(name, spec) for name in all_names}
+        base = {name: class_name(name, packages[name]) for name in all_names}
+        counts: dict[str, int] = {}
+        for value in base.values():
+            counts[value] = counts.get(value, 0) + 1
+        self.classes: dict[str, str] = {}
+        for name in all_names:
+            candidate = base[name]
+            if counts[candidate] > 1 and packages[name] != "mlflow":
+                candidate = package_prefix(packages[name]) + candidate
+            self.classes[name] = candidate
+        taken: dict[str, str] = {}
+        for name, cls in sorted(self.classes.items()):
+            if cls in taken:
+                raise ValueError(f"class name {cls} is used by both {taken[cls]} and {name}")
+            taken[cls] = name
+
+
+def _package_of(full_name: str, spec: Spec) -> str:
+    """The proto package: the longest lower-case prefix (messages and enums are capitalised)."""
+    parts = full_name.split(".")
+    package = [p for p in parts if p[:1].islower()]
+    return ".".join(package)
+
+
+def _lenient_alias(enum_class: str) -> str:
+    return f"{enum_class}Value"
+
+
+class _Resolver:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.names = _Names(spec)
+
+    def cls(self, full_name: str) -> str:
+        return self.names.classes[full_name]
+
+    def _single(self, type_: str, ref: str | None, *, argument: bool) -> str:
+        if type_ in _INTEGER_TYPES:
+            return "int"
+        if type_ in _SCALAR_PY:
+            return _SCALAR_PY[type_]
+        if type_ in _TEXTUAL_WKT:
+            return _TEXTUAL_WKT[type_]
+        if type_ in _JSON_PY:
+            return _JSON_PY[type_]
+        assert ref is not None, f"{type_} needs a ref"
+        if type_ == "enum":
+            enum_cls = self.cls(ref)
+            return f"{enum_cls} | str" if argument else _lenient_alias(enum_cls)
+        if type_ == "message":
+            message_cls = self.cls(ref)
+            return f"{message_cls} | Mapping[str, Any]" if argument else message_cls
+        raise ValueError(f"unsupported field type {type_}")
+
+    def _map_value(self, value: MapValue, *, argument: bool) -> str:
+        return self._single(value.type, value.ref, argument=argument)
+
+    def field(self, field: FieldSpec) -> FieldModel:
+        py_name = safe_attribute(field.name)
+        if field.type == "map":
+            assert field.map_key is not None and field.map_value is not None
+            key = self._single(field.map_key, None, argument=False)
+            annotation = f"dict[{key}, {self._map_value(field.map_value, argument=False)}]"
+            argument = f"Mapping[{key}, {self._map_value(field.map_value, argument=True)}]"
+            default = "Field(default_factory=dict)"
+        elif field.repeated:
+            inner = self._single(field.type, field.ref, argument=False)
+            annotation = f"list[{inner}]"
+            argument = f"Sequence[{self._single(field.type, field.ref, argument=True)}]"
+            default = "Field(default_factory=list)"
+        else:
+            annotation = self._single(field.type, field.ref, argument=False)
+            if annotation != "Any":
+                annotation = f"{annotation} | None"
+            argument = self._single(field.type, field.ref, argument=True)
+            default = "None"
+        if py_name != field.name:
+            default = (
+                f"Field(default=None, alias={field.name!r})"
+                if default == "None"
+                else default.replace("Field(", f"Field(alias={field.name!r}, ")
+            )
+        kind = f"{field.type}" + (f" {field.ref}" if field.ref else "")
+        doc = (
+            field.doc
+            or f"proto field `{field.name}` ({'repeated ' if field.repeated else ''}{kind})"
+        )
+        if field.required:
+            doc += "; required by the server"
+        return FieldModel(
+            py_name=py_name,
+            wire_name=field.name,
+            annotation=annotation,
+            argument=argument if argument == "Any" else f"{argument} | None",
+            default=default,
+            doc=doc,
+        )
+
+
+def _endpoint_constant(endpoint: EndpointSpec) -> str:
+    suffix = "" if endpoint.preferred else f"_{endpoint.method}"
+    return (endpoint.operation + suffix).upper()
+
+
+def build_model(spec: Spec) -> ApiModel:
+    resolver = _Resolver(spec)
+    enums = tuple(
+        EnumModel(
+            full_name=name,
+            class_name=resolver.cls(name),
+            lenient_alias=_lenient_alias(resolver.cls(name)),
+            doc=enum.doc or f"The proto enum `{name}`, sent by name.",
+            members=tuple(EnumMember(enum_member(v.name), v.name, v.number) for v in enum.values),
+        )
+        for name, enum in sorted(spec.enums.items())
+    )
+    messages = tuple(
+        MessageModel(
+            full_name=name,
+            class_name=resolver.cls(name),
+            doc=message.doc or f"The proto message `{name}`.",
+            fields=tuple(resolver.field(f) for f in message.fields),
+        )
+        for name, message in sorted(spec.messages.items())
+    )
+    endpoints = tuple(_endpoint(resolver, e) for e in spec.endpoints)
+    errors = tuple(_error(code.name, code.status) for code in spec.error_codes)
+    return ApiModel(spec.mlflow_version, enums, messages, endpoints, errors)
+
+
+def _endpoint(resolver: _Resolver, endpoint: EndpointSpec) -> EndpointModel:
+    spec = resolver.spec
+    request = spec.messages.get(endpoint.request) if endpoint.request else None
+    fields = tuple(resolver.field(f) for f in request.fields) if request else ()
+    required = tuple(f.name for f in request.fields if f.required) if request else ()
+    extra: list[ExtraArgument] = [
+        ExtraArgument(safe_attribute(p.name), "str", p.name)
+        for p in endpoint.path_params
+        if p.field is None
+    ]
+    if endpoint.request_body == "raw":
+        extra.append(ExtraArgument("content", "bytes", "content"))
+    if endpoint.response_body == "raw":
+        returns = "bytes"
+    elif endpoint.response_body == "text":
+        returns = "str"
+    elif endpoint.response:
+        returns = resolver.cls(endpoint.response)
+    else:
+        returns = "None"
+    title = (endpoint.doc or camel_case(endpoint.operation)).rstrip(".")
+    lines = [
+        f"{title}.",
+        "",
+        f"``{endpoint.method} {endpoint.path}`` (since MLflow {endpoint.since}).",
+    ]
+    if endpoint.deprecated:
+        lines.append("Deprecated by MLflow: prefer its replacement where one exists.")
+    if endpoint.note:
+        lines.append(endpoint.note)
+    for name, value in sorted(endpoint.request_defaults.items()):
+        lines.append(f"``{name}`` defaults to {value!r} when not given.")
+    lines.append(
+        "Idempotent: retried on transient failures."
+        if endpoint.idempotent
+        else "Not idempotent: retried only when the server cannot have acted."
+    )
+    pagination = (
+        PaginationModel(**endpoint.pagination.model_dump()) if endpoint.pagination else None
+    )
+    return EndpointModel(
+        constant=_endpoint_constant(endpoint),
+        operation=endpoint.operation,
+        service=endpoint.service,
+        method=endpoint.method,
+        path=endpoint.path,
+        path_params=tuple(
+            PathParamModel(p.name, tuple(p.field.split(".")) if p.field else None, p.kind == "path")
+            for p in endpoint.path_params
+        ),
+        request_body=endpoint.request_body,
+        response_body=endpoint.response_body,
+        idempotent=endpoint.idempotent,
+        preferred=endpoint.preferred,
+        deprecated=endpoint.deprecated,
+        since=endpoint.since,
+        required=required,
+        pagination=pagination,
+        request_class=resolver.cls(endpoint.request) if endpoint.request else None,
+        response_class=resolver.cls(endpoint.response) if endpoint.response else None,
+        fields=fields,
+        extra_arguments=tuple(extra),
+        returns=returns,
+        doc="\n".join(lines) + "\n",
+        rpc=endpoint.rpc,
+        note=endpoint.note,
+        request_defaults=tuple(sorted(endpoint.request_defaults.items())),
+    )
+
+
+def _error(code: str, status: int) -> ErrorModel:
+    # NOT_IMPLEMENTED would shadow the builtin NotImplemented: it is the 501 family itself.
+    name = _ERROR_NAME_OVERRIDES.get(code) or camel_case(code.lower())
+    if name in dir(builtins):
+        raise ValueError(f"error code {code} would shadow the builtin {name}; add an override")
+    family = _FAMILIES.get(status, "ServerError" if status >= 500 else "MlflowApiError")
+    is_family = name in set(_FAMILIES.values())
+    return ErrorModel(code, name, family, status, is_family)

@@ -1,0 +1,171 @@
+"""An asyncio transport over ``aiohttp``, for applications already built on aiohttp.
+
+Only this module imports aiohttp (the optional ``mlflow-rest-sdk[aiohttp]`` extra).
+
+The session is created lazily, on the first request, inside the running loop: aiohttp sessions
+belong to one loop, and this lets the transport be built at import or configuration time. It
+then stays bound to that loop.
+
+How :class:`Timeouts` map onto ``aiohttp.ClientTimeout`` (aiohttp has no separate pool or write
+timeout):
+
+- ``connect = pool + connect``: aiohttp's ``connect`` covers waiting for a free pool slot *and*
+  establishing the connection, so it gets both budgets;
+- ``sock_connect = connect``: the TCP (and TLS) handshake alone;
+- ``sock_read = read``: the longest silence while waiting for or reading the response;
+- ``total = None``: a large download that keeps flowing must not be cut off.
+
+``Timeouts.write`` has no aiohttp counterpart: a request body the server stops reading is bounded
+only by the operating system. ``PoolLimits.max_keepalive_connections`` has none either: aiohttp
+keeps every idle connection (up to ``max_connections``) for ``keepalive_expiry`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Self
+
+try:
+    import aiohttp
+    from yarl import URL
+except ImportError as exc:
+    raise ImportError(
+        "AiohttpTransport needs aiohttp, an optional dependency: "
+        "install it with `pip install 'mlflow-rest-sdk[aiohttp]'`"
+    ) from exc
+
+from .httpx_transport import build_ssl_context, is_connection_refused, redact_url, url_with_query
+from .transport import (
+    ConnectionRefused,
+    HttpRequest,
+    HttpResponse,
+    Timeouts,
+    TransportError,
+    TransportSettings,
+    TransportTimeout,
+)
+
+__all__ = ["AiohttpTransport"]
+
+
+def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=timeouts.pool + timeouts.connect,
+        sock_connect=timeouts.connect,
+        sock_read=timeouts.read,
+    )
+
+
+def _map_error(exc: Exception, request: HttpRequest) -> TransportError:
+    """Translate an aiohttp failure; the message names method and URL, never headers or query."""
+    url = redact_url(request.url)
+    where = f"{request.method} {url}"
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        budget = request.timeouts.pool + request.timeouts.connect
+        return TransportTimeout(f"{where}: connect timeout after {budget:g} s", url=url)
+    if isinstance(exc, aiohttp.SocketTimeoutError):
+        return TransportTimeout(f"{where}: read timeout after {request.timeouts.read:g} s", url=url)
+    if isinstance(exc, TimeoutError):
+        return TransportTimeout(f"{where}: timeout", url=url)
+    if isinstance(exc, aiohttp.ClientConnectorError) and is_connection_refused(exc):
+        return ConnectionRefused(f"{where}: connection refused", url=url)
+    return TransportError(f"{where}: {type(exc).__name__}: {exc}", url=url)
+
+
+def _merge_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Lower-case names; join repeated headers with ", " as httpx does."""
+    merged: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        merged[key] = f"{merged[key]}, {value}" if key in merged else value
+    return merged
+
+
+class AiohttpTransport:
+    """Asyncio transport over one pooled ``aiohttp.ClientSession``.
+
+    ``HttpRequest.url`` must already be percent-encoded (as the runtime builds it): it is sent
+    as is, never re-quoted, so ``%2F`` in a path stays ``%2F``.
+    """
+
+    def __init__(self, settings: TransportSettings | None = None) -> None:
+        self._settings = settings if settings is not None else TransportSettings()
+        # Built now so that a bad TLS configuration fails at construction, not on first use.
+        self._ssl_context = build_ssl_context(self._settings.tls)
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    @property
+    def settings(self) -> TransportSettings:
+        return self._settings
+
+    def _session_for_running_loop(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("AiohttpTransport is closed")
+        loop = asyncio.get_running_loop()
+        if self._session is None:
+            limits = self._settings.limits
+            connector = aiohttp.TCPConnector(
+                limit=limits.max_connections,
+                limit_per_host=limits.max_connections,
+                keepalive_timeout=limits.keepalive_expiry,
+                ssl=self._ssl_context,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=_client_timeout(self._settings.timeouts),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                # Like httpx, never invent a Content-Type for a body sent without one.
+                skip_auto_headers=("Content-Type",),
+                trust_env=False,
+            )
+            self._loop = loop
+        elif loop is not self._loop:
+            raise RuntimeError(
+                "AiohttpTransport is bound to the event loop of its first request; "
+                "create one transport per event loop"
+            )
+        return self._session
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        session = self._session_for_running_loop()
+        try:
+            async with session.request(
+                request.method,
+                URL(url_with_query(request.url, request.params), encoded=True),
+                headers=dict(request.headers),
+                data=request.content,
+                timeout=_client_timeout(request.timeouts),
+                allow_redirects=False,
+            ) as response:
+                content = await response.read()
+                return HttpResponse(
+                    status_code=response.status,
+                    headers=_merge_headers(response.headers.items()),
+                    content=content,
+                )
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise _map_error(exc, request) from exc
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._session is not None:
+            await self._session.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AiohttpTransport(settings={self._settings!r})"

@@ -1,0 +1,161 @@
+"""Retry policy: small pure decisions, shared by the sync and async clients, run by tenacity.
+
+Which failures are retried depends on whether the endpoint is idempotent (from the spec): a
+create whose response was lost must not be replayed blindly, or it leaves a duplicate behind.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import tenacity
+
+from mlflow_rest_sdk._runtime.error_base import APIConnectionError, APIConnectionRefused
+from mlflow_rest_sdk._runtime.transport import HttpResponse
+
+# Statuses that say "try again later" for any endpoint: the server did not act.
+_NOTHING_DONE_STATUSES = frozenset({429, 503})
+# Statuses worth retrying when replaying the request is harmless.
+_TRANSIENT_STATUSES = frozenset({500, 502, 503, 504, 429})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. ``max_attempts`` counts the first try; ``deadline`` bounds a whole call."""
+
+    max_attempts: int = 5
+    backoff_factor: float = 0.5
+    backoff_max: float = 20.0
+    jitter: float = 0.25
+    retry_after_max: float = 60.0
+    deadline: float = 180.0
+    clock: Callable[[], float] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError(f"RetryPolicy.max_attempts must be >= 1, got {self.max_attempts}")
+        if self.backoff_factor < 0 or self.backoff_max < 0 or self.deadline <= 0:
+            raise ValueError("RetryPolicy backoff_factor/backoff_max must be >= 0, deadline > 0")
+
+    @classmethod
+    def none(cls) -> RetryPolicy:
+        return cls(max_attempts=1)
+
+
+def connection_error_is_retryable(error: BaseException, idempotent: bool) -> bool:
+    """A refused connection never reached the server; other failures may have."""
+    if not isinstance(error, APIConnectionError):
+        return False
+    if isinstance(error, APIConnectionRefused):
+        return True
+    return idempotent
+
+
+def status_is_retryable(status_code: int, idempotent: bool) -> bool:
+    if status_code in _NOTHING_DONE_STATUSES:
+        return True
+    return idempotent and status_code in _TRANSIENT_STATUSES
+
+
+def retry_after_seconds(headers: dict[str, str] | Any, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds, from either form (delta-seconds or HTTP date)."""
+    value = headers.get("retry-after") if headers else None
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def backoff_seconds(
+    policy: RetryPolicy, attempt: int, retry_after: float | None, rand: Callable[[], float]
+) -> float:
+    """Capped exponential backoff with jitter; a server's Retry-After wins, up to its cap."""
+    if retry_after is not None:
+        return min(retry_after, policy.retry_after_max)
+    base = min(policy.backoff_max, policy.backoff_factor * 2.0 ** (attempt - 1))
+    return max(0.0, base * (1 + policy.jitter * (2 * rand() - 1)))
+
+
+def _predicate(idempotent: bool) -> tenacity.retry_base:
+    def on_exception(error: BaseException) -> bool:
+        return connection_error_is_retryable(error, idempotent)
+
+    def on_result(response: HttpResponse) -> bool:
+        return status_is_retryable(response.status_code, idempotent)
+
+    return tenacity.retry_if_exception(on_exception) | tenacity.retry_if_result(on_result)
+
+
+def _wait(
+    policy: RetryPolicy, rand: Callable[[], float]
+) -> Callable[[tenacity.RetryCallState], float]:
+    def wait(state: tenacity.RetryCallState) -> float:
+        outcome = state.outcome
+        retry_after = None
+        if outcome is not None and not outcome.failed:
+            response = outcome.result()
+            if isinstance(response, HttpResponse):
+                retry_after = retry_after_seconds(response.headers)
+        return backoff_seconds(policy, state.attempt_number, retry_after, rand)
+
+    return wait
+
+
+def sync_retrying(
+    policy: RetryPolicy,
+    idempotent: bool,
+    sleep: Callable[[float], None] | None = None,
+    rand: Callable[[], float] = random.random,
+) -> tenacity.Retrying:
+    kwargs: dict[str, Any] = {}
+    if sleep is not None:
+        kwargs["sleep"] = sleep
+    return tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(policy.max_attempts)
+        | tenacity.stop_after_delay(policy.deadline),
+        wait=_wait(policy, rand),
+        retry=_predicate(idempotent),
+        retry_error_callback=_last_result_or_raise,
+        reraise=True,
+        **kwargs,
+    )
+
+
+def async_retrying(
+    policy: RetryPolicy,
+    idempotent: bool,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    rand: Callable[[], float] = random.random,
+) -> tenacity.AsyncRetrying:
+    kwargs: dict[str, Any] = {}
+    if sleep is not None:
+        kwargs["sleep"] = sleep
+    return tenacity.AsyncRetrying(
+        stop=tenacity.stop_after_attempt(policy.max_attempts)
+        | tenacity.stop_after_delay(policy.deadline),
+        wait=_wait(policy, rand),
+        retry=_predicate(idempotent),
+        retry_error_callback=_last_result_or_raise,
+        reraise=True,
+        **kwargs,
+    )
+
+
+def _last_result_or_raise(state: tenacity.RetryCallState) -> Any:
+    assert state.outcome is not None
+    if state.outcome.failed:
+        raise state.outcome.exception()  # type: ignore[misc]
+    return state.outcome.result()

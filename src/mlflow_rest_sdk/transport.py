@@ -1,0 +1,38 @@
+"""The transport protocol, for teams that plug in their own HTTP stack.
+
+Implement :class:`Transport` (blocking) or :class:`AsyncTransport` (asyncio): take one
+:class:`HttpRequest`, return one :class:`HttpResponse`, raise :class:`TransportError` (or
+:class:`ConnectionRefused` / :class:`TransportTimeout`) when no response came back. Pass the
+object as ``MlflowClient(..., transport=my_transport)``.
+"""
+
+from mlflow_rest_sdk._runtime.httpx_transport import AsyncHttpxTransport, HttpxTransport
+from mlflow_rest_sdk._runtime.transport import (
+    AsyncTransport,
+    ConnectionRefused,
+    HttpRequest,
+    HttpResponse,
+    PoolLimits,
+    Timeouts,
+    TlsConfig,
+    Transport,
+    TransportError,
+    TransportSettings,
+    TransportTimeout,
+)
+
+__all__ = [
+    "AsyncHttpxTransport",
+    "AsyncTransport",
+    "ConnectionRefused",
+    "HttpRequest",
+    "HttpResponse",
+    "HttpxTransport",
+    "PoolLimits",
+    "Timeouts",
+    "TlsConfig",
+    "Transport",
+    "TransportError",
+    "TransportSettings",
+    "TransportTimeout",
+]

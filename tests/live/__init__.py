@@ -1,0 +1,1 @@
+"""Live tests: the SDK against a real ``mlflow server``, on every transport."""
