@@ -26,7 +26,8 @@ API_REFERENCE = Path("docs/api-reference.md")
 
 # Names the generated modules import themselves: a proto message must not take one of them.
 _MODULE_LEVEL_NAMES = frozenset(
-    {"Any", "Annotated", "BeforeValidator", "Field", "Final", "Mapping", "Message", "Sequence",
+    {"Any", "Annotated", "AsyncIterator", "BeforeValidator", "Field", "Final", "Iterator",
+     "Mapping", "Message", "Sequence",
      "StrEnum", "TypeAlias", "RetryPolicy", "Endpoint", "Pagination", "PathParam"}
 )  # fmt: skip
 _IDENTIFIER = re.compile(r"\b[A-Z]\w*\b")
@@ -63,6 +64,8 @@ def _client_imports(api: ApiModel) -> list[str]:
     for endpoint in api.methods:
         texts = [endpoint.request_class or "", endpoint.response_class or ""]
         texts += [f.argument for f in endpoint.fields]
+        if endpoint.pagination is not None:
+            texts.append(endpoint.pagination.item_class)
         for text in texts:
             used.update(name for name in _IDENTIFIER.findall(text) if name in known)
     return sorted(used)

@@ -91,6 +91,7 @@ class PaginationModel:
     next_token_field: str
     items_field: str
     max_results_field: str | None
+    item_class: str = ""
 
 
 @dataclass(frozen=True)
@@ -349,9 +350,16 @@ def _endpoint(resolver: _Resolver, endpoint: EndpointSpec) -> EndpointModel:
         if endpoint.idempotent
         else "Not idempotent: retried only when the server cannot have acted."
     )
-    pagination = (
-        PaginationModel(**endpoint.pagination.model_dump()) if endpoint.pagination else None
-    )
+    pagination = None
+    if endpoint.pagination and endpoint.response:
+        items = next(
+            f for f in spec.messages[endpoint.response].fields
+            if f.name == endpoint.pagination.items_field
+        )  # fmt: skip
+        assert items.ref is not None
+        pagination = PaginationModel(
+            **endpoint.pagination.model_dump(), item_class=resolver.cls(items.ref)
+        )
     return EndpointModel(
         constant=_endpoint_constant(endpoint),
         operation=endpoint.operation,

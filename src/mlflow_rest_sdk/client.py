@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
 from mlflow_rest_sdk._generated.errors import ERROR_TYPES
 from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
+from mlflow_rest_sdk._recoveries import RECOVERIES
 from mlflow_rest_sdk._runtime.error_base import MlflowApiError
+from mlflow_rest_sdk._runtime.recovery import Recovery
 
 __all__ = ["AsyncMlflowClient", "MlflowClient"]
 
@@ -20,6 +22,7 @@ class MlflowClient(GeneratedMlflowClient):
     """
 
     _ERROR_TYPES: Mapping[str, type[MlflowApiError]] = ERROR_TYPES
+    _RECOVERIES: Mapping[str, Recovery] = RECOVERIES
 
 
 class AsyncMlflowClient(GeneratedAsyncMlflowClient):
@@ -30,3 +33,4 @@ class AsyncMlflowClient(GeneratedAsyncMlflowClient):
     """
 
     _ERROR_TYPES: Mapping[str, type[MlflowApiError]] = ERROR_TYPES
+    _RECOVERIES: Mapping[str, Recovery] = RECOVERIES

@@ -265,3 +265,46 @@ def test_request_defaults_from_the_spec_are_sent_when_the_caller_gives_none(
     client.search_widgets(max_results=3)
     bodies = [json.loads(sent.content or b"") for sent in transport.sent]
     assert bodies == [{"active": False, "max_results": 50}, {"max_results": 3}]
+
+
+class PagedTransport(RecordingTransport):
+    """Serves the given pages in order."""
+
+    def __init__(self, *pages: Any) -> None:
+        super().__init__()
+        self.pages = [json.dumps(page).encode() for page in pages]
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self.sent.append(request)
+        return HttpResponse(200, {}, self.pages.pop(0))
+
+
+def test_iter_methods_follow_page_tokens_in_the_body(tinygen: ModuleType) -> None:
+    transport = PagedTransport(
+        {"widgets": [{"widget_id": "1"}, {"widget_id": "2"}], "next_page_token": "p2"},
+        {"widgets": [{"widget_id": "3"}]},
+    )
+    client = _client(tinygen, transport)
+    ids = [w.widget_id for w in client.search_widgets_iter(active=True)]
+    assert ids == ["1", "2", "3"]
+    bodies = [json.loads(sent.content or b"") for sent in transport.sent]
+    assert "page_token" not in bodies[0]
+    assert bodies[1]["page_token"] == "p2"
+    assert bodies[1]["active"] is True
+
+
+def test_iter_methods_stop_at_max_items_without_fetching_more_pages(tinygen: ModuleType) -> None:
+    transport = PagedTransport(
+        {"widgets": [{"widget_id": "1"}, {"widget_id": "2"}], "next_page_token": "p2"},
+    )
+    client = _client(tinygen, transport)
+    assert [w.widget_id for w in client.search_widgets_iter(max_items=1)] == ["1"]
+    assert len(transport.sent) == 1
+
+
+def test_iter_methods_fetch_nothing_until_iterated(tinygen: ModuleType) -> None:
+    transport = PagedTransport({"widgets": []})
+    client = _client(tinygen, transport)
+    pages = client.search_widgets_iter()
+    assert transport.sent == []
+    assert list(pages) == []

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from mlflow_rest_sdk import MlflowClient
+from mlflow_rest_sdk._runtime.recovery import IDEMPOTENCY_TAG
 from mlflow_rest_sdk.errors import ResourceDoesNotExist
 from mlflow_rest_sdk.models import ModelVersion, ModelVersionStatus, Run
 
@@ -23,7 +24,8 @@ def _key(model_version: ModelVersion) -> tuple[str, str]:
 
 
 def _tags(model_version: ModelVersion) -> dict[str | None, str | None]:
-    return {tag.key: tag.value for tag in model_version.tags}
+    """The version's tags, less the SDK's own idempotency tag (see docs/configuration.md)."""
+    return {tag.key: tag.value for tag in model_version.tags if tag.key != IDEMPOTENCY_TAG}
 
 
 def _new_version(api: MlflowClient, name: str, run: Run) -> str:
@@ -168,3 +170,10 @@ def test_get_latest_versions_returns_the_newest_version_of_each_stage(
         ("None", third),
         ("Production", second),
     ]
+
+
+def test_a_created_model_version_carries_the_sdks_idempotency_tag(
+    api: MlflowClient, model_version: ModelVersion
+) -> None:
+    keys = [tag.key for tag in model_version.tags]
+    assert IDEMPOTENCY_TAG in keys

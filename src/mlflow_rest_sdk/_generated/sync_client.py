@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from mlflow_rest_sdk._runtime.client_base import SyncClientBase
@@ -93,6 +93,7 @@ from .models import (
     CreateWorkspaceResponse,
     DatasetInput,
     DatasetRecordSourceSourceType,
+    DatasetsDataset,
     DeleteArtifact,
     DeleteArtifactResponse,
     DeleteAssessment,
@@ -166,11 +167,15 @@ from .models import (
     DownloadArtifact,
     EndTrace,
     EndTraceResponse,
+    Experiment,
     ExperimentTag,
     FallbackConfig,
+    FileInfo,
     FinalizeLoggedModel,
     FinalizeLoggedModelResponse,
+    GatewayBudgetPolicy,
     GatewayEndpointModelConfig,
+    GatewayGuardrail,
     GetAssessmentRequest,
     GetAssessmentRequestResponse,
     GetCurrentUserResponse,
@@ -254,6 +259,8 @@ from .models import (
     GrantUserPermission,
     GuardrailAction,
     GuardrailStage,
+    Issue,
+    LabelSchema,
     LabelSchemaInput,
     LabelSchemaType,
     LinkPromptsToTrace,
@@ -309,6 +316,7 @@ from .models import (
     ListWorkspacesResponse,
     LogBatch,
     LogBatchResponse,
+    LoggedModel,
     LoggedModelParameter,
     LoggedModelStatus,
     LoggedModelTag,
@@ -326,9 +334,11 @@ from .models import (
     LogParamResponse,
     Metric,
     MetricAggregation,
+    MetricDataPoint,
     MetricViewType,
     ModelInput,
     ModelOutput,
+    ModelVersion,
     ModelVersionTag,
     MultipartUploadPart,
     Param,
@@ -337,6 +347,7 @@ from .models import (
     PromptOptimizationJobTag,
     QueryTraceMetrics,
     QueryTraceMetricsResponse,
+    RegisteredModel,
     RegisteredModelTag,
     RegisterScorer,
     RegisterScorerResponse,
@@ -354,10 +365,13 @@ from .models import (
     RestoreRun,
     RestoreRunResponse,
     ReviewItemType,
+    ReviewQueue,
+    ReviewQueueItem,
     ReviewQueueType,
     ReviewStatus,
     RevokeUserPermission,
     RoutingStrategy,
+    Run,
     RunStatus,
     RunTag,
     SearchDatasets,
@@ -416,6 +430,8 @@ from .models import (
     TestWebhookResponse,
     Trace,
     TraceArchivalConfig,
+    TraceInfo,
+    TraceInfoV3,
     TraceLocation,
     TraceRequestMetadata,
     TraceStatus,
@@ -466,6 +482,7 @@ from .models import (
     UpsertOnlineScoringConfig,
     UpsertOnlineScoringConfigResponse,
     ViewType,
+    Webhook,
     WebhookEvent,
     WebhookStatus,
 )
@@ -699,6 +716,34 @@ class GeneratedMlflowClient(SyncClientBase):
             ListArtifactsResponse,
             request,
             {"run_id": run_id, "run_uuid": run_uuid, "path": path, "page_token": page_token},
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def list_artifacts_iter(
+        self,
+        request: ListArtifacts | Mapping[str, Any] | None = None,
+        /,
+        *,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        path: str | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[FileInfo]:
+        """Every ``files`` item of ``list_artifacts``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_ARTIFACTS,
+            ListArtifacts,
+            ListArtifactsResponse,
+            request,
+            {"run_id": run_id, "run_uuid": run_uuid, "path": path},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -938,6 +983,40 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def search_experiments_iter(
+        self,
+        request: SearchExperiments | Mapping[str, Any] | None = None,
+        /,
+        *,
+        max_results: int | None = None,
+        filter: str | None = None,
+        order_by: Sequence[str] | None = None,
+        view_type: ViewType | str | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Experiment]:
+        """Every ``experiments`` item of ``search_experiments``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_EXPERIMENTS,
+            SearchExperiments,
+            SearchExperimentsResponse,
+            request,
+            {
+                "max_results": max_results,
+                "filter": filter,
+                "order_by": order_by,
+                "view_type": view_type,
+            },
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def set_experiment_tag(
         self,
         request: SetExperimentTag | Mapping[str, Any] | None = None,
@@ -1093,6 +1172,42 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def search_logged_models_iter(
+        self,
+        request: SearchLoggedModels | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_ids: Sequence[str] | None = None,
+        filter: str | None = None,
+        datasets: Sequence[SearchLoggedModelsDataset | Mapping[str, Any]] | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[SearchLoggedModelsOrderBy | Mapping[str, Any]] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[LoggedModel]:
+        """Every ``models`` item of ``search_logged_models``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_LOGGED_MODELS,
+            SearchLoggedModels,
+            SearchLoggedModelsResponse,
+            request,
+            {
+                "experiment_ids": experiment_ids,
+                "filter": filter,
+                "datasets": datasets,
+                "max_results": max_results,
+                "order_by": order_by,
+            },
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def delete_logged_model(
         self,
         request: DeleteLoggedModel | Mapping[str, Any] | None = None,
@@ -1193,6 +1308,33 @@ class GeneratedMlflowClient(SyncClientBase):
                 "artifact_directory_path": artifact_directory_path,
                 "page_token": page_token,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def list_logged_model_artifacts_iter(
+        self,
+        request: ListLoggedModelArtifacts | Mapping[str, Any] | None = None,
+        /,
+        *,
+        model_id: str | None = None,
+        artifact_directory_path: str | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[FileInfo]:
+        """Every ``files`` item of ``list_logged_model_artifacts``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_LOGGED_MODEL_ARTIFACTS,
+            ListLoggedModelArtifacts,
+            ListLoggedModelArtifactsResponse,
+            request,
+            {"model_id": model_id, "artifact_directory_path": artifact_directory_path},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -1302,6 +1444,40 @@ class GeneratedMlflowClient(SyncClientBase):
                 "page_token": page_token,
                 "max_results": max_results,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def get_metric_history_iter(
+        self,
+        request: GetMetricHistory | Mapping[str, Any] | None = None,
+        /,
+        *,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        metric_key: str | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Metric]:
+        """Every ``metrics`` item of ``get_metric_history``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.GET_METRIC_HISTORY,
+            GetMetricHistory,
+            GetMetricHistoryResponse,
+            request,
+            {
+                "run_id": run_id,
+                "run_uuid": run_uuid,
+                "metric_key": metric_key,
+                "max_results": max_results,
+            },
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -1507,6 +1683,34 @@ class GeneratedMlflowClient(SyncClientBase):
                 "order_by": order_by,
                 "page_token": page_token,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def search_model_versions_iter(
+        self,
+        request: SearchModelVersions | Mapping[str, Any] | None = None,
+        /,
+        *,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ModelVersion]:
+        """Every ``model_versions`` item of ``search_model_versions``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_MODEL_VERSIONS,
+            SearchModelVersions,
+            SearchModelVersionsResponse,
+            request,
+            {"filter": filter, "max_results": max_results, "order_by": order_by},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -1855,6 +2059,34 @@ class GeneratedMlflowClient(SyncClientBase):
                 "order_by": order_by,
                 "page_token": page_token,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def search_registered_models_iter(
+        self,
+        request: SearchRegisteredModels | Mapping[str, Any] | None = None,
+        /,
+        *,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[RegisteredModel]:
+        """Every ``registered_models`` item of ``search_registered_models``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_REGISTERED_MODELS,
+            SearchRegisteredModels,
+            SearchRegisteredModelsResponse,
+            request,
+            {"filter": filter, "max_results": max_results, "order_by": order_by},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -2251,6 +2483,42 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def search_runs_iter(
+        self,
+        request: SearchRuns | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_ids: Sequence[str] | None = None,
+        filter: str | None = None,
+        run_view_type: ViewType | str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Run]:
+        """Every ``runs`` item of ``search_runs``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_RUNS,
+            SearchRuns,
+            SearchRunsResponse,
+            request,
+            {
+                "experiment_ids": experiment_ids,
+                "filter": filter,
+                "run_view_type": run_view_type,
+                "max_results": max_results,
+                "order_by": order_by,
+            },
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def set_tag(
         self,
         request: SetTag | Mapping[str, Any] | None = None,
@@ -2342,6 +2610,40 @@ class GeneratedMlflowClient(SyncClientBase):
                 "order_by": order_by,
                 "page_token": page_token,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def search_traces_iter(
+        self,
+        request: SearchTraces | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_ids: Sequence[str] | None = None,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[TraceInfo]:
+        """Every ``traces`` item of ``search_traces``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_TRACES,
+            SearchTraces,
+            SearchTracesResponse,
+            request,
+            {
+                "experiment_ids": experiment_ids,
+                "filter": filter,
+                "max_results": max_results,
+                "order_by": order_by,
+            },
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -2608,6 +2910,44 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def search_unified_trace_handler_iter(
+        self,
+        request: SearchUnifiedTraces | Mapping[str, Any] | None = None,
+        /,
+        *,
+        model_id: str | None = None,
+        sql_warehouse_id: str | None = None,
+        experiment_ids: Sequence[str] | None = None,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[TraceInfo]:
+        """Every ``traces`` item of ``search_unified_trace_handler``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_UNIFIED_TRACE_HANDLER,
+            SearchUnifiedTraces,
+            SearchUnifiedTracesResponse,
+            request,
+            {
+                "model_id": model_id,
+                "sql_warehouse_id": sql_warehouse_id,
+                "experiment_ids": experiment_ids,
+                "filter": filter,
+                "max_results": max_results,
+                "order_by": order_by,
+            },
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def create_user(
         self,
         request: CreateUser | Mapping[str, Any] | None = None,
@@ -2796,6 +3136,32 @@ class GeneratedMlflowClient(SyncClientBase):
             ListWebhooksResponse,
             request,
             {"max_results": max_results, "page_token": page_token},
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def list_webhooks_iter(
+        self,
+        request: ListWebhooks | Mapping[str, Any] | None = None,
+        /,
+        *,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Webhook]:
+        """Every ``webhooks`` item of ``list_webhooks``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_WEBHOOKS,
+            ListWebhooks,
+            ListWebhooksResponse,
+            request,
+            {"max_results": max_results},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -3043,6 +3409,40 @@ class GeneratedMlflowClient(SyncClientBase):
                 "order_by": order_by,
                 "page_token": page_token,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def search_evaluation_datasets_iter(
+        self,
+        request: SearchEvaluationDatasets | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_ids: Sequence[str] | None = None,
+        filter_string: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[DatasetsDataset]:
+        """Every ``datasets`` item of ``search_evaluation_datasets``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_EVALUATION_DATASETS,
+            SearchEvaluationDatasets,
+            SearchEvaluationDatasetsResponse,
+            request,
+            {
+                "experiment_ids": experiment_ids,
+                "filter_string": filter_string,
+                "max_results": max_results,
+                "order_by": order_by,
+            },
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -3404,6 +3804,32 @@ class GeneratedMlflowClient(SyncClientBase):
             ListGatewayBudgetPoliciesResponse,
             request,
             {"max_results": max_results, "page_token": page_token},
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def list_budget_policies_iter(
+        self,
+        request: ListGatewayBudgetPolicies | Mapping[str, Any] | None = None,
+        /,
+        *,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[GatewayBudgetPolicy]:
+        """Every ``budget_policies`` item of ``list_budget_policies``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_BUDGET_POLICIES,
+            ListGatewayBudgetPolicies,
+            ListGatewayBudgetPoliciesResponse,
+            request,
+            {"max_results": max_results},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -3954,6 +4380,32 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def list_gateway_guardrails_iter(
+        self,
+        request: ListGatewayGuardrails | Mapping[str, Any] | None = None,
+        /,
+        *,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[GatewayGuardrail]:
+        """Every ``guardrails`` item of ``list_gateway_guardrails``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_GATEWAY_GUARDRAILS,
+            ListGatewayGuardrails,
+            ListGatewayGuardrailsResponse,
+            request,
+            {"max_results": max_results},
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def list_endpoint_guardrail_configs(
         self,
         request: ListEndpointGuardrailConfigs | Mapping[str, Any] | None = None,
@@ -4391,6 +4843,40 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def search_issues_iter(
+        self,
+        request: SearchIssues | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_id: str | None = None,
+        filter_string: str | None = None,
+        max_results: int | None = None,
+        include_trace_count: bool | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Issue]:
+        """Every ``issues`` item of ``search_issues``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_ISSUES,
+            SearchIssues,
+            SearchIssuesResponse,
+            request,
+            {
+                "experiment_id": experiment_id,
+                "filter_string": filter_string,
+                "max_results": max_results,
+                "include_trace_count": include_trace_count,
+            },
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def get_issue(
         self,
         request: GetIssue | Mapping[str, Any] | None = None,
@@ -4580,6 +5066,33 @@ class GeneratedMlflowClient(SyncClientBase):
             ListLabelSchemasResponse,
             request,
             {"experiment_id": experiment_id, "max_results": max_results, "page_token": page_token},
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def list_label_schemas_iter(
+        self,
+        request: ListLabelSchemas | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_id: str | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[LabelSchema]:
+        """Every ``label_schemas`` item of ``list_label_schemas``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_LABEL_SCHEMAS,
+            ListLabelSchemas,
+            ListLabelSchemasResponse,
+            request,
+            {"experiment_id": experiment_id, "max_results": max_results},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -4939,6 +5452,34 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def list_review_queue_items_iter(
+        self,
+        request: ListReviewQueueItems | Mapping[str, Any] | None = None,
+        /,
+        *,
+        queue_id: str | None = None,
+        status: ReviewStatus | str | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ReviewQueueItem]:
+        """Every ``items`` item of ``list_review_queue_items``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_REVIEW_QUEUE_ITEMS,
+            ListReviewQueueItems,
+            ListReviewQueueItemsResponse,
+            request,
+            {"queue_id": queue_id, "status": status, "max_results": max_results},
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def remove_items_from_review_queue(
         self,
         request: RemoveItemsFromReviewQueue | Mapping[str, Any] | None = None,
@@ -5026,6 +5567,40 @@ class GeneratedMlflowClient(SyncClientBase):
                 "page_token": page_token,
                 "item_id": item_id,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def list_review_queues_iter(
+        self,
+        request: ListReviewQueues | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_id: str | None = None,
+        user: str | None = None,
+        max_results: int | None = None,
+        item_id: str | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ReviewQueue]:
+        """Every ``review_queues`` item of ``list_review_queues``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.LIST_REVIEW_QUEUES,
+            ListReviewQueues,
+            ListReviewQueuesResponse,
+            request,
+            {
+                "experiment_id": experiment_id,
+                "user": user,
+                "max_results": max_results,
+                "item_id": item_id,
+            },
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
@@ -5786,6 +6361,52 @@ class GeneratedMlflowClient(SyncClientBase):
             retry=retry,
         )
 
+    def query_trace_metrics_iter(
+        self,
+        request: QueryTraceMetrics | Mapping[str, Any] | None = None,
+        /,
+        *,
+        experiment_ids: Sequence[str] | None = None,
+        view_type: MetricViewType | str | None = None,
+        metric_name: str | None = None,
+        aggregations: Sequence[MetricAggregation | Mapping[str, Any]] | None = None,
+        dimensions: Sequence[str] | None = None,
+        filters: Sequence[str] | None = None,
+        time_interval_seconds: int | None = None,
+        start_time_ms: int | None = None,
+        end_time_ms: int | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[MetricDataPoint]:
+        """Every ``data_points`` item of ``query_trace_metrics``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.QUERY_TRACE_METRICS,
+            QueryTraceMetrics,
+            QueryTraceMetricsResponse,
+            request,
+            {
+                "experiment_ids": experiment_ids,
+                "view_type": view_type,
+                "metric_name": metric_name,
+                "aggregations": aggregations,
+                "dimensions": dimensions,
+                "filters": filters,
+                "time_interval_seconds": time_interval_seconds,
+                "start_time_ms": start_time_ms,
+                "end_time_ms": end_time_ms,
+                "max_results": max_results,
+            },
+            max_items=max_items,
+            timeout=timeout,
+            retry=retry,
+        )
+
     def search_traces_v3(
         self,
         request: SearchTracesV3 | Mapping[str, Any] | None = None,
@@ -5816,6 +6437,40 @@ class GeneratedMlflowClient(SyncClientBase):
                 "order_by": order_by,
                 "page_token": page_token,
             },
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def search_traces_v3_iter(
+        self,
+        request: SearchTracesV3 | Mapping[str, Any] | None = None,
+        /,
+        *,
+        locations: Sequence[TraceLocation | Mapping[str, Any]] | None = None,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[TraceInfoV3]:
+        """Every ``traces`` item of ``search_traces_v3``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``for``.
+        """
+        return self._paginate(
+            _e.SEARCH_TRACES_V3,
+            SearchTracesV3,
+            SearchTracesV3Response,
+            request,
+            {
+                "locations": locations,
+                "filter": filter,
+                "max_results": max_results,
+                "order_by": order_by,
+            },
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
+from mlflow_rest_sdk._runtime.auth import AuthProvider, as_auth_provider
 from mlflow_rest_sdk._runtime.config import ClientConfig, build_config
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import (
@@ -17,12 +20,23 @@ from mlflow_rest_sdk._runtime.error_base import (
     MlflowApiError,
 )
 from mlflow_rest_sdk._runtime.message import Message
+from mlflow_rest_sdk._runtime.pagination import Pager
+from mlflow_rest_sdk._runtime.recovery import (
+    AttemptLog,
+    Found,
+    Lookup,
+    Recovery,
+    is_already_exists,
+)
 from mlflow_rest_sdk._runtime.retry import RetryPolicy, async_retrying, sync_retrying
 from mlflow_rest_sdk._runtime.transport import (
     AsyncTransport,
     ConnectionRefused,
     HttpRequest,
     HttpResponse,
+    PoolLimits,
+    Timeouts,
+    TlsConfig,
     Transport,
     TransportError,
     TransportTimeout,
@@ -46,11 +60,37 @@ class _ClientCore:
     def __init__(self, config: ClientConfig, error_types: Mapping[str, type[MlflowApiError]]):
         self.config = config
         self._error_types = error_types
-        self._headers = {
-            "User-Agent": config.user_agent,
-            "Accept": "application/json",
-            **config.credentials.headers(),
-        }
+        self._headers = {"User-Agent": config.user_agent, "Accept": "application/json"}
+
+    def message(
+        self,
+        endpoint: Endpoint,
+        request_type: type[M] | None,
+        request: Any,
+        fields: Mapping[str, Any],
+    ) -> M | None:
+        if request_type is None:
+            return None
+        message: M = coerce_request(endpoint, request_type, request, fields)
+        return message
+
+    def build(
+        self,
+        endpoint: Endpoint,
+        message: Message | None,
+        path_args: Mapping[str, str] | None,
+        content: bytes | None,
+        timeout: float | None,
+    ) -> HttpRequest:
+        return build_http_request(
+            endpoint,
+            message,
+            base_url=self.config.base_url(registry=endpoint.is_registry),
+            headers={**self._headers, **self.config.auth.auth_headers()},
+            timeouts=call_timeouts(self.config.transport.timeouts, timeout),
+            path_args=path_args,
+            content=content,
+        )
 
     def prepare(
         self,
@@ -62,20 +102,14 @@ class _ClientCore:
         content: bytes | None,
         timeout: float | None,
     ) -> HttpRequest:
-        message = (
-            coerce_request(endpoint, request_type, request, fields)
-            if request_type is not None
-            else None
-        )
-        return build_http_request(
-            endpoint,
-            message,
-            base_url=self.config.tracking_uri,
-            headers=self._headers,
-            timeouts=call_timeouts(self.config.transport.timeouts, timeout),
-            path_args=path_args,
-            content=content,
-        )
+        message = self.message(endpoint, request_type, request, fields)
+        return self.build(endpoint, message, path_args, content, timeout)
+
+    def reauthenticate(self, request: HttpRequest) -> HttpRequest | None:
+        """After a 401: fresh credentials from the provider, or None when it has none."""
+        if not self.config.auth.refresh():
+            return None
+        return replace(request, headers={**request.headers, **self.config.auth.auth_headers()})
 
     def finish(self, endpoint: Endpoint, response: HttpResponse, response_type: type[Any]) -> Any:
         return decode_response(endpoint, response, response_type, self._error_types)
@@ -95,7 +129,7 @@ def translate_transport_error(error: TransportError, request: HttpRequest) -> AP
 
 
 def log_exchange(request: HttpRequest, response: HttpResponse, started: float) -> None:
-    """One DEBUG line per HTTP exchange: method, URL path, status, time. Never headers or bodies."""
+    """One DEBUG line per HTTP exchange: method, URL, status, time. Never headers or bodies."""
     if logger.isEnabledFor(logging.DEBUG):
         elapsed_ms = (time.perf_counter() - started) * 1000
         logger.debug(
@@ -103,16 +137,39 @@ def log_exchange(request: HttpRequest, response: HttpResponse, started: float) -
         )
 
 
-class _Closable:
+class _ClientBase:
     _ERROR_TYPES: Mapping[str, type[MlflowApiError]] = {}
+    _RECOVERIES: Mapping[str, Recovery] = {}
 
     def __init__(
         self,
         tracking_uri: str | None,
+        *,
         config: ClientConfig | None,
-        config_kwargs: Mapping[str, Any],
+        registry_uri: str | None,
+        username: str | None,
+        password: str | None,
+        token: str | None,
+        auth: AuthProvider | Callable[[], str] | None,
+        timeout: float | Timeouts | None,
+        limits: PoolLimits | None,
+        tls: TlsConfig | None,
+        retry: RetryPolicy | None,
+        env_file: str | Path | bool | None,
     ) -> None:
-        resolved = config or build_config(tracking_uri, **config_kwargs)
+        resolved = config or build_config(
+            tracking_uri,
+            registry_uri=registry_uri,
+            username=username,
+            password=password,
+            token=token,
+            auth=as_auth_provider(auth) if auth is not None else None,
+            timeout=timeout,
+            limits=limits,
+            tls=tls,
+            retry=retry,
+            env_file=env_file,
+        )
         self._core = _ClientCore(resolved, self._ERROR_TYPES)
 
     @property
@@ -127,7 +184,7 @@ class _Closable:
         return f"{type(self).__name__}(tracking_uri={self.tracking_uri!r})"
 
 
-class SyncClientBase(_Closable):
+class SyncClientBase(_ClientBase):
     """Blocking client: sends through a :class:`Transport`, sleeps with ``time.sleep``."""
 
     def __init__(
@@ -136,10 +193,23 @@ class SyncClientBase(_Closable):
         *,
         transport: str | Transport | None = None,
         config: ClientConfig | None = None,
+        registry_uri: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        auth: AuthProvider | Callable[[], str] | None = None,
+        timeout: float | Timeouts | None = None,
+        limits: PoolLimits | None = None,
+        tls: TlsConfig | None = None,
+        retry: RetryPolicy | None = None,
+        env_file: str | Path | bool | None = None,
         sleep: Callable[[float], None] | None = None,
-        **config_kwargs: Any,
     ) -> None:
-        super().__init__(tracking_uri, config, config_kwargs)
+        super().__init__(
+            tracking_uri, config=config, registry_uri=registry_uri, username=username,
+            password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
+            retry=retry, env_file=env_file,
+        )  # fmt: skip
         self._transport = resolve_sync_transport(transport, self.config.transport)
         self._sleep = sleep
 
@@ -166,6 +236,16 @@ class SyncClientBase(_Closable):
         log_exchange(request, response, started)
         return response
 
+    def _send(self, request: HttpRequest, policy: RetryPolicy, idempotent: bool) -> HttpResponse:
+        response: HttpResponse = sync_retrying(policy, idempotent, self._sleep)(
+            self._send_once, request
+        )
+        if response.status_code == 401:
+            fresh = self._core.reauthenticate(request)
+            if fresh is not None:
+                response = sync_retrying(policy, idempotent, self._sleep)(self._send_once, fresh)
+        return response
+
     def _call(
         self,
         endpoint: Endpoint,
@@ -179,16 +259,91 @@ class SyncClientBase(_Closable):
         timeout: float | None = None,
         retry: RetryPolicy | None = None,
     ) -> R:
-        http_request = self._core.prepare(
-            endpoint, request_type, request, fields, path_args, content, timeout
-        )
-        retrying = sync_retrying(self._core.retry_policy(retry), endpoint.idempotent, self._sleep)
-        response: HttpResponse = retrying(self._send_once, http_request)
+        policy = self._core.retry_policy(retry)
+        message = self._core.message(endpoint, request_type, request, fields)
+        recovery = self._RECOVERIES.get(endpoint.operation)
+        if recovery is not None and message is not None and policy.max_attempts > 1:
+            return self._call_with_recovery(
+                endpoint, recovery, message, response_type, path_args, timeout, policy
+            )
+        http_request = self._core.build(endpoint, message, path_args, content, timeout)
+        response = self._send(http_request, policy, endpoint.idempotent)
         result: R = self._core.finish(endpoint, response, response_type)
         return result
 
+    def _call_with_recovery(
+        self,
+        endpoint: Endpoint,
+        recovery: Recovery,
+        message: Message,
+        response_type: type[R],
+        path_args: Mapping[str, str] | None,
+        timeout: float | None,
+        policy: RetryPolicy,
+    ) -> R:
+        if recovery.prepare is not None:
+            message = recovery.prepare(message)
+        http_request = self._core.build(endpoint, message, path_args, None, timeout)
+        attempts = AttemptLog()
 
-class AsyncClientBase(_Closable):
+        def attempt(request: HttpRequest) -> HttpResponse | Found:
+            if attempts.ambiguous and recovery.find_lost is not None:
+                found = self._lookup(recovery.find_lost(message))
+                if found is not None:
+                    return Found(found)
+            try:
+                response = self._send_once(request)
+            except APIConnectionError as error:
+                attempts.saw_error(error)
+                raise
+            attempts.saw_response(response)
+            return response
+
+        outcome: HttpResponse | Found = sync_retrying(policy, True, self._sleep)(
+            attempt, http_request
+        )
+        if isinstance(outcome, Found):
+            value: R = outcome.value
+            return value
+        if attempts.ambiguous and recovery.find_existing and is_already_exists(outcome):
+            existing = self._lookup(recovery.find_existing(message))
+            if existing is not None:
+                return cast(R, existing)
+        result: R = self._core.finish(endpoint, outcome, response_type)
+        return result
+
+    def _lookup(self, lookup: Lookup) -> Any | None:
+        """Run a recovery read. It is best effort: when it fails, the create is simply retried."""
+        try:
+            return lookup.extract(getattr(self, lookup.method)(**lookup.arguments))
+        except (APIConnectionError, MlflowApiError):
+            return None
+
+    def _paginate(
+        self,
+        endpoint: Endpoint,
+        request_type: type[M],
+        response_type: type[Message],
+        request: Any,
+        fields: Mapping[str, Any],
+        *,
+        max_items: int | None,
+        timeout: float | None,
+        retry: RetryPolicy | None,
+    ) -> Iterator[Any]:
+        """Items of every page, fetched lazily one page at a time."""
+        first = self._core.message(endpoint, request_type, request, fields)
+        assert first is not None and endpoint.pagination is not None
+        pager = Pager(endpoint.operation, endpoint.pagination, first, max_items)
+        while not pager.done:
+            page = self._call(
+                endpoint, request_type, response_type, pager.request(), {},
+                timeout=timeout, retry=retry,
+            )  # fmt: skip
+            yield from pager.accept(page)
+
+
+class AsyncClientBase(_ClientBase):
     """Asyncio client: sends through an :class:`AsyncTransport`, sleeps with ``asyncio.sleep``."""
 
     def __init__(
@@ -197,10 +352,23 @@ class AsyncClientBase(_Closable):
         *,
         transport: str | AsyncTransport | None = None,
         config: ClientConfig | None = None,
+        registry_uri: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        auth: AuthProvider | Callable[[], str] | None = None,
+        timeout: float | Timeouts | None = None,
+        limits: PoolLimits | None = None,
+        tls: TlsConfig | None = None,
+        retry: RetryPolicy | None = None,
+        env_file: str | Path | bool | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
-        **config_kwargs: Any,
     ) -> None:
-        super().__init__(tracking_uri, config, config_kwargs)
+        super().__init__(
+            tracking_uri, config=config, registry_uri=registry_uri, username=username,
+            password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
+            retry=retry, env_file=env_file,
+        )  # fmt: skip
         self._transport = resolve_async_transport(transport, self.config.transport)
         self._sleep = sleep
 
@@ -227,6 +395,20 @@ class AsyncClientBase(_Closable):
         log_exchange(request, response, started)
         return response
 
+    async def _send(
+        self, request: HttpRequest, policy: RetryPolicy, idempotent: bool
+    ) -> HttpResponse:
+        response: HttpResponse = await async_retrying(policy, idempotent, self._sleep)(
+            self._send_once, request
+        )
+        if response.status_code == 401:
+            fresh = self._core.reauthenticate(request)
+            if fresh is not None:
+                response = await async_retrying(policy, idempotent, self._sleep)(
+                    self._send_once, fresh
+                )
+        return response
+
     async def _call(
         self,
         endpoint: Endpoint,
@@ -240,10 +422,86 @@ class AsyncClientBase(_Closable):
         timeout: float | None = None,
         retry: RetryPolicy | None = None,
     ) -> R:
-        http_request = self._core.prepare(
-            endpoint, request_type, request, fields, path_args, content, timeout
-        )
-        retrying = async_retrying(self._core.retry_policy(retry), endpoint.idempotent, self._sleep)
-        response: HttpResponse = await retrying(self._send_once, http_request)
+        policy = self._core.retry_policy(retry)
+        message = self._core.message(endpoint, request_type, request, fields)
+        recovery = self._RECOVERIES.get(endpoint.operation)
+        if recovery is not None and message is not None and policy.max_attempts > 1:
+            return await self._call_with_recovery(
+                endpoint, recovery, message, response_type, path_args, timeout, policy
+            )
+        http_request = self._core.build(endpoint, message, path_args, content, timeout)
+        response = await self._send(http_request, policy, endpoint.idempotent)
         result: R = self._core.finish(endpoint, response, response_type)
         return result
+
+    async def _call_with_recovery(
+        self,
+        endpoint: Endpoint,
+        recovery: Recovery,
+        message: Message,
+        response_type: type[R],
+        path_args: Mapping[str, str] | None,
+        timeout: float | None,
+        policy: RetryPolicy,
+    ) -> R:
+        if recovery.prepare is not None:
+            message = recovery.prepare(message)
+        http_request = self._core.build(endpoint, message, path_args, None, timeout)
+        attempts = AttemptLog()
+
+        async def attempt(request: HttpRequest) -> HttpResponse | Found:
+            if attempts.ambiguous and recovery.find_lost is not None:
+                found = await self._lookup(recovery.find_lost(message))
+                if found is not None:
+                    return Found(found)
+            try:
+                response = await self._send_once(request)
+            except APIConnectionError as error:
+                attempts.saw_error(error)
+                raise
+            attempts.saw_response(response)
+            return response
+
+        outcome: HttpResponse | Found = await async_retrying(policy, True, self._sleep)(
+            attempt, http_request
+        )
+        if isinstance(outcome, Found):
+            value: R = outcome.value
+            return value
+        if attempts.ambiguous and recovery.find_existing and is_already_exists(outcome):
+            existing = await self._lookup(recovery.find_existing(message))
+            if existing is not None:
+                return cast(R, existing)
+        result: R = self._core.finish(endpoint, outcome, response_type)
+        return result
+
+    async def _lookup(self, lookup: Lookup) -> Any | None:
+        """Run a recovery read. It is best effort: when it fails, the create is simply retried."""
+        try:
+            return lookup.extract(await getattr(self, lookup.method)(**lookup.arguments))
+        except (APIConnectionError, MlflowApiError):
+            return None
+
+    async def _paginate(
+        self,
+        endpoint: Endpoint,
+        request_type: type[M],
+        response_type: type[Message],
+        request: Any,
+        fields: Mapping[str, Any],
+        *,
+        max_items: int | None,
+        timeout: float | None,
+        retry: RetryPolicy | None,
+    ) -> AsyncIterator[Any]:
+        """Items of every page, fetched lazily one page at a time."""
+        first = self._core.message(endpoint, request_type, request, fields)
+        assert first is not None and endpoint.pagination is not None
+        pager = Pager(endpoint.operation, endpoint.pagination, first, max_items)
+        while not pager.done:
+            page = await self._call(
+                endpoint, request_type, response_type, pager.request(), {},
+                timeout=timeout, retry=retry,
+            )  # fmt: skip
+            for item in pager.accept(page):
+                yield item

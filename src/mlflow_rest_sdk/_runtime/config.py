@@ -1,22 +1,31 @@
-"""Client configuration: explicit arguments first, then MLflow's environment variables.
+"""Client configuration: explicit arguments, then the environment, then a ``.env`` file.
 
-Secrets are held in ``SecretStr`` so that no repr, log line or traceback can show them.
+MLflow's own environment variable names are honoured, plus the names older deployments of the
+platform use. Secrets are held in ``SecretStr`` or auth providers, so no repr, log line or
+traceback can show them.
 """
 
 from __future__ import annotations
 
-import base64
+import ipaddress
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
-
+from mlflow_rest_sdk._runtime.auth import AuthProvider, BasicAuth, BearerToken, NoAuth
+from mlflow_rest_sdk._runtime.dotenv import read_env_file
 from mlflow_rest_sdk._runtime.retry import RetryPolicy
 from mlflow_rest_sdk._runtime.transport import PoolLimits, Timeouts, TlsConfig, TransportSettings
 
+logger = logging.getLogger("mlflow_rest_sdk")
+
 SUPPORTED_SCHEMES = ("http", "https")
+_API_SUFFIXES = ("/api/2.0", "/api/3.0", "/api/2.0/", "/api/3.0/")
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
 class ConfigurationError(ValueError):
@@ -41,92 +50,229 @@ def normalize_tracking_uri(uri: str, *, source: str) -> str:
     return text.rstrip("/")
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """Basic auth or a bearer token; never shown in reprs."""
+def base_from_api_url(url: str, *, source: str) -> str:
+    """``MLFLOW_API_BASE_URL`` names a full ``.../api/2.0`` base; the SDK wants the server root."""
+    text = normalize_tracking_uri(url, source=source)
+    for suffix in _API_SUFFIXES:
+        if text.endswith(suffix.rstrip("/")):
+            return text[: -len(suffix.rstrip("/"))]
+    raise ConfigurationError(
+        f"{source}={text!r} should end with /api/2.0 (the platform's old form), "
+        "or use MLFLOW_TRACKING_URI with the server's root URL"
+    )
 
-    username: str | None = None
-    password: SecretStr | None = None
-    token: SecretStr | None = None
 
-    def headers(self) -> dict[str, str]:
-        if self.token is not None:
-            return {"Authorization": f"Bearer {self.token.get_secret_value()}"}
-        if self.username is not None and self.password is not None:
-            pair = f"{self.username}:{self.password.get_secret_value()}".encode()
-            return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
-        return {}
-
-    def __repr__(self) -> str:
-        kind = "token" if self.token else ("basic" if self.username else "none")
-        return f"Credentials(kind={kind!r}, username={self.username!r})"
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
 class ClientConfig:
+    """Everything a client needs; build it with :func:`build_config`."""
+
     tracking_uri: str
-    credentials: Credentials = field(default_factory=Credentials)
+    registry_uri: str | None = None
+    auth: AuthProvider = field(default_factory=NoAuth)
     transport: TransportSettings = field(default_factory=TransportSettings)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     user_agent: str = "mlflow-rest-sdk"
 
+    def base_url(self, *, registry: bool) -> str:
+        """Model-registry calls go to the registry server when one is configured."""
+        return self.registry_uri if registry and self.registry_uri else self.tracking_uri
+
     def __repr__(self) -> str:
-        return f"ClientConfig(tracking_uri={self.tracking_uri!r}, credentials={self.credentials!r})"
+        registry = f", registry_uri={self.registry_uri!r}" if self.registry_uri else ""
+        return f"ClientConfig(tracking_uri={self.tracking_uri!r}{registry}, auth={self.auth!r})"
 
 
-def _env(environ: Mapping[str, str], *names: str) -> str | None:
-    for name in names:
-        value = environ.get(name)
-        if value:
-            return value
-    return None
+class _Sources:
+    """Look-ups in order: the process environment, then the ``.env`` file."""
+
+    def __init__(self, environ: Mapping[str, str], dotenv: Mapping[str, str]) -> None:
+        self._layers = (environ, dotenv)
+
+    def get(self, *names: str) -> tuple[str | None, str]:
+        for layer in self._layers:
+            for name in names:
+                value = layer.get(name)
+                if value:
+                    return value, name
+        return None, names[0]
+
+    def number(self, name: str, kind: Callable[[str], float]) -> float | None:
+        value, _ = self.get(name)
+        if value is None:
+            return None
+        try:
+            number = kind(value)
+        except ValueError:
+            raise ConfigurationError(f"{name}={value!r} is not a number") from None
+        if number < 0:
+            raise ConfigurationError(f"{name}={value!r} must not be negative")
+        return number
+
+    def flag(self, name: str) -> bool | None:
+        value, _ = self.get(name)
+        if value is None:
+            return None
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ConfigurationError(f"{name}={value!r} is not a boolean (use true or false)")
+
+
+def _dotenv(env_file: str | Path | bool | None) -> Mapping[str, str]:
+    if env_file is False:
+        return {}
+    if env_file is None or env_file is True:
+        candidate = Path.cwd() / ".env"
+        return read_env_file(candidate) if candidate.is_file() else {}
+    path = Path(env_file)
+    if not path.is_file():
+        raise ConfigurationError(f"env_file={str(path)!r} does not exist")
+    return read_env_file(path)
 
 
 def build_config(
     tracking_uri: str | None = None,
     *,
+    registry_uri: str | None = None,
     username: str | None = None,
     password: str | None = None,
     token: str | None = None,
+    auth: AuthProvider | None = None,
     timeout: float | Timeouts | None = None,
     limits: PoolLimits | None = None,
     tls: TlsConfig | None = None,
     retry: RetryPolicy | None = None,
+    env_file: str | Path | bool | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
-    env = os.environ if environ is None else environ
-    source = "tracking_uri"
-    if tracking_uri is None:
-        tracking_uri, source = _env(env, "MLFLOW_TRACKING_URI"), "MLFLOW_TRACKING_URI"
-    if tracking_uri is None:
-        raise ConfigurationError(
-            "no MLflow server given: pass tracking_uri='http://host:port' "
-            "or set MLFLOW_TRACKING_URI"
-        )
-    uri = normalize_tracking_uri(tracking_uri, source=source)
-    user = username or _env(env, "MLFLOW_TRACKING_USERNAME")
-    secret = password or _env(env, "MLFLOW_TRACKING_PASSWORD")
-    bearer = token or _env(env, "MLFLOW_TRACKING_TOKEN")
-    if isinstance(timeout, Timeouts):
-        timeouts = timeout
-    elif timeout is not None:
-        timeouts = Timeouts(connect=min(10.0, timeout), read=timeout, write=timeout, pool=10.0)
-    else:
-        env_timeout = _env(env, "MLFLOW_HTTP_REQUEST_TIMEOUT")
-        timeouts = (
-            Timeouts(read=float(env_timeout), write=float(env_timeout))
-            if env_timeout
-            else Timeouts()
-        )
+    """Resolve a configuration; see docs/configuration.md for every variable."""
+    sources = _Sources(os.environ if environ is None else environ, _dotenv(env_file))
+    uri = _tracking_uri(tracking_uri, sources)
+    registry = _registry_uri(registry_uri, sources)
+    provider = auth or _auth(username, password, token, sources)
+    tls_config = tls or _tls(sources)
+    _warn_about_risks(uri, registry, provider, tls_config)
     return ClientConfig(
         tracking_uri=uri,
-        credentials=Credentials(
-            username=user,
-            password=SecretStr(secret) if secret else None,
-            token=SecretStr(bearer) if bearer else None,
-        ),
+        registry_uri=registry,
+        auth=provider,
         transport=TransportSettings(
-            timeouts=timeouts, limits=limits or PoolLimits(), tls=tls or TlsConfig()
+            timeouts=_timeouts(timeout, sources), limits=limits or PoolLimits(), tls=tls_config
         ),
-        retry=retry or RetryPolicy(),
+        retry=retry or _retry(sources),
     )
+
+
+def _tracking_uri(explicit: str | None, sources: _Sources) -> str:
+    if explicit is not None:
+        return normalize_tracking_uri(explicit, source="tracking_uri")
+    value, name = sources.get("MLFLOW_TRACKING_URI")
+    if value is not None:
+        return normalize_tracking_uri(value, source=name)
+    value, name = sources.get("MLFLOW_API_BASE_URL")
+    if value is not None:
+        return base_from_api_url(value, source=name)
+    raise ConfigurationError(
+        "no MLflow server given: pass tracking_uri='http://host:port' or set "
+        "MLFLOW_TRACKING_URI (or the older MLFLOW_API_BASE_URL)"
+    )
+
+
+def _registry_uri(explicit: str | None, sources: _Sources) -> str | None:
+    if explicit is not None:
+        return normalize_tracking_uri(explicit, source="registry_uri")
+    value, name = sources.get("MLFLOW_REGISTRY_URI")
+    return normalize_tracking_uri(value, source=name) if value is not None else None
+
+
+def _auth(
+    username: str | None, password: str | None, token: str | None, sources: _Sources
+) -> AuthProvider:
+    if token is not None:
+        return BearerToken(token)
+    if username is not None or password is not None:
+        if not username or not password:
+            raise ConfigurationError("basic auth needs both username and password")
+        return BasicAuth(username, password)
+    bearer, _ = sources.get("MLFLOW_TRACKING_TOKEN")
+    if bearer is not None:
+        return BearerToken(bearer)
+    user, user_name = sources.get("MLFLOW_TRACKING_USERNAME", "MLFLOW_USERNAME")
+    secret, secret_name = sources.get("MLFLOW_TRACKING_PASSWORD", "MLFLOW_PASSWORD")
+    if user is not None and secret is not None:
+        return BasicAuth(user, secret)
+    if user is not None or secret is not None:
+        missing = secret_name if user is not None else user_name
+        raise ConfigurationError(f"basic auth is half configured: {missing} is not set")
+    return NoAuth()
+
+
+def _tls(sources: _Sources) -> TlsConfig:
+    insecure = sources.flag("MLFLOW_TRACKING_INSECURE_TLS") or False
+    ca_bundle, ca_name = sources.get("MLFLOW_TRACKING_SERVER_CERT_PATH")
+    client_cert, cert_name = sources.get("MLFLOW_TRACKING_CLIENT_CERT_PATH")
+    if insecure and ca_bundle:
+        raise ConfigurationError(
+            "MLFLOW_TRACKING_INSECURE_TLS and MLFLOW_TRACKING_SERVER_CERT_PATH are both set; "
+            "choose one"
+        )
+    for path, name in ((ca_bundle, ca_name), (client_cert, cert_name)):
+        if path is not None and not Path(path).is_file():
+            raise ConfigurationError(f"{name}={path!r} does not exist")
+    return TlsConfig(verify=not insecure, ca_bundle=ca_bundle, client_cert=client_cert)
+
+
+def _timeouts(timeout: float | Timeouts | None, sources: _Sources) -> Timeouts:
+    if isinstance(timeout, Timeouts):
+        return timeout
+    seconds = (
+        timeout if timeout is not None else sources.number("MLFLOW_HTTP_REQUEST_TIMEOUT", float)
+    )
+    if seconds is None:
+        return Timeouts()
+    if seconds <= 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds, got {seconds}")
+    return Timeouts(
+        connect=min(10.0, seconds), read=seconds, write=seconds, pool=min(10.0, seconds)
+    )
+
+
+def _retry(sources: _Sources) -> RetryPolicy:
+    default = RetryPolicy()
+    retries = sources.number("MLFLOW_HTTP_REQUEST_MAX_RETRIES", int)
+    factor = sources.number("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", float)
+    jitter = sources.number("MLFLOW_HTTP_REQUEST_BACKOFF_JITTER", float)
+    deadline = sources.number("MLFLOW_HTTP_REQUEST_DEADLINE", float)
+    return RetryPolicy(
+        max_attempts=int(retries) + 1 if retries is not None else default.max_attempts,
+        backoff_factor=factor if factor is not None else default.backoff_factor,
+        jitter=min(1.0, jitter) if jitter is not None else default.jitter,
+        deadline=deadline if deadline else default.deadline,
+    )
+
+
+def _warn_about_risks(uri: str, registry: str | None, auth: AuthProvider, tls: TlsConfig) -> None:
+    if not tls.verify:
+        logger.warning(
+            "TLS certificate verification is OFF (MLFLOW_TRACKING_INSECURE_TLS): "
+            "the server's identity is not checked"
+        )
+    if isinstance(auth, NoAuth):
+        return
+    for url in filter(None, (uri, registry)):
+        if urlsplit(url).scheme == "http" and not is_loopback(url):
+            logger.warning(
+                "credentials will be sent over plain http to %s; use https", urlsplit(url).netloc
+            )

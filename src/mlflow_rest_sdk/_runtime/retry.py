@@ -93,7 +93,9 @@ def _predicate(idempotent: bool) -> tenacity.retry_base:
     def on_exception(error: BaseException) -> bool:
         return connection_error_is_retryable(error, idempotent)
 
-    def on_result(response: HttpResponse) -> bool:
+    def on_result(response: object) -> bool:
+        if not isinstance(response, HttpResponse):
+            return False  # e.g. a create recovered by a lookup
         return status_is_retryable(response.status_code, idempotent)
 
     return tenacity.retry_if_exception(on_exception) | tenacity.retry_if_result(on_result)

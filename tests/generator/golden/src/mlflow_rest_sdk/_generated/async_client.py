@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from mlflow_rest_sdk._runtime.client_base import AsyncClientBase
@@ -22,6 +22,7 @@ from .models import (
     SearchWidgets,
     SearchWidgetsResponse,
     Shape,
+    TinyWidget,
 )
 
 __all__ = ["GeneratedAsyncMlflowClient"]
@@ -98,6 +99,34 @@ class GeneratedAsyncMlflowClient(AsyncClientBase):
             SearchWidgetsResponse,
             request,
             {"ids": ids, "active": active, "max_results": max_results, "page_token": page_token},
+            timeout=timeout,
+            retry=retry,
+        )
+
+    def search_widgets_iter(
+        self,
+        request: SearchWidgets | Mapping[str, Any] | None = None,
+        /,
+        *,
+        ids: Sequence[str] | None = None,
+        active: bool | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[TinyWidget]:
+        """Every ``widgets`` item of ``search_widgets``, page after page.
+
+        Pages are fetched lazily by following ``next_page_token``; stops after
+        ``max_items`` items when given. Use ``async for``.
+        """
+        return self._paginate(
+            _e.SEARCH_WIDGETS,
+            SearchWidgets,
+            SearchWidgetsResponse,
+            request,
+            {"ids": ids, "active": active, "max_results": max_results},
+            max_items=max_items,
             timeout=timeout,
             retry=retry,
         )
