@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
+from urllib.parse import urlsplit
 
 from mlflow_rest_sdk._runtime.auth import AuthProvider, as_auth_provider
 from mlflow_rest_sdk._runtime.config import ClientConfig, build_config
@@ -28,7 +29,7 @@ from mlflow_rest_sdk._runtime.recovery import (
     Recovery,
     is_already_exists,
 )
-from mlflow_rest_sdk._runtime.retry import RetryPolicy, async_retrying, sync_retrying
+from mlflow_rest_sdk._runtime.retry import Deadline, RetryPolicy, async_retrying, sync_retrying
 from mlflow_rest_sdk._runtime.transport import (
     AsyncTransport,
     ConnectionRefused,
@@ -121,11 +122,14 @@ class _ClientCore:
 def translate_transport_error(error: TransportError, request: HttpRequest) -> APIConnectionError:
     """Transport failures become SDK errors that name the method and URL (never headers)."""
     where = f"{request.method} {request.url}"
+    detail = str(error)
+    if urlsplit(request.url).netloc in detail:
+        detail = detail.replace(where, "").strip(" :") or detail  # the transport named it already
     if isinstance(error, TransportTimeout):
-        return APITimeoutError(f"timed out: {where}: {error}", url=request.url)
+        return APITimeoutError(f"timed out: {where}: {detail}", url=request.url)
     if isinstance(error, ConnectionRefused):
         return APIConnectionRefused(f"connection refused: {where}", url=request.url)
-    return APIConnectionError(f"could not reach the server: {where}: {error}", url=request.url)
+    return APIConnectionError(f"could not reach the server: {where}: {detail}", url=request.url)
 
 
 def log_exchange(request: HttpRequest, response: HttpResponse, started: float) -> None:
@@ -237,13 +241,17 @@ class SyncClientBase(_ClientBase):
         return response
 
     def _send(self, request: HttpRequest, policy: RetryPolicy, idempotent: bool) -> HttpResponse:
-        response: HttpResponse = sync_retrying(policy, idempotent, self._sleep)(
-            self._send_once, request
-        )
+        deadline = Deadline(policy)
+
+        def attempt(prepared: HttpRequest) -> HttpResponse:
+            return self._send_once(deadline.cap(prepared))
+
+        retrying = sync_retrying(policy, idempotent, self._sleep, deadline=deadline)
+        response: HttpResponse = retrying(attempt, request)
         if response.status_code == 401:
             fresh = self._core.reauthenticate(request)
             if fresh is not None:
-                response = sync_retrying(policy, idempotent, self._sleep)(self._send_once, fresh)
+                response = retrying(attempt, fresh)
         return response
 
     def _call(
@@ -285,6 +293,7 @@ class SyncClientBase(_ClientBase):
             message = recovery.prepare(message)
         http_request = self._core.build(endpoint, message, path_args, None, timeout)
         attempts = AttemptLog()
+        deadline = Deadline(policy)
 
         def attempt(request: HttpRequest) -> HttpResponse | Found:
             if attempts.ambiguous and recovery.find_lost is not None:
@@ -292,16 +301,15 @@ class SyncClientBase(_ClientBase):
                 if found is not None:
                     return Found(found)
             try:
-                response = self._send_once(request)
+                response = self._send_once(deadline.cap(request))
             except APIConnectionError as error:
                 attempts.saw_error(error)
                 raise
             attempts.saw_response(response)
             return response
 
-        outcome: HttpResponse | Found = sync_retrying(policy, True, self._sleep)(
-            attempt, http_request
-        )
+        retrying = sync_retrying(policy, True, self._sleep, deadline=deadline)
+        outcome: HttpResponse | Found = retrying(attempt, http_request)
         if isinstance(outcome, Found):
             value: R = outcome.value
             return value
@@ -398,15 +406,17 @@ class AsyncClientBase(_ClientBase):
     async def _send(
         self, request: HttpRequest, policy: RetryPolicy, idempotent: bool
     ) -> HttpResponse:
-        response: HttpResponse = await async_retrying(policy, idempotent, self._sleep)(
-            self._send_once, request
-        )
+        deadline = Deadline(policy)
+
+        async def attempt(prepared: HttpRequest) -> HttpResponse:
+            return await self._send_once(deadline.cap(prepared))
+
+        retrying = async_retrying(policy, idempotent, self._sleep, deadline=deadline)
+        response: HttpResponse = await retrying(attempt, request)
         if response.status_code == 401:
             fresh = self._core.reauthenticate(request)
             if fresh is not None:
-                response = await async_retrying(policy, idempotent, self._sleep)(
-                    self._send_once, fresh
-                )
+                response = await retrying(attempt, fresh)
         return response
 
     async def _call(
@@ -448,6 +458,7 @@ class AsyncClientBase(_ClientBase):
             message = recovery.prepare(message)
         http_request = self._core.build(endpoint, message, path_args, None, timeout)
         attempts = AttemptLog()
+        deadline = Deadline(policy)
 
         async def attempt(request: HttpRequest) -> HttpResponse | Found:
             if attempts.ambiguous and recovery.find_lost is not None:
@@ -455,16 +466,15 @@ class AsyncClientBase(_ClientBase):
                 if found is not None:
                     return Found(found)
             try:
-                response = await self._send_once(request)
+                response = await self._send_once(deadline.cap(request))
             except APIConnectionError as error:
                 attempts.saw_error(error)
                 raise
             attempts.saw_response(response)
             return response
 
-        outcome: HttpResponse | Found = await async_retrying(policy, True, self._sleep)(
-            attempt, http_request
-        )
+        retrying = async_retrying(policy, True, self._sleep, deadline=deadline)
+        outcome: HttpResponse | Found = await retrying(attempt, http_request)
         if isinstance(outcome, Found):
             value: R = outcome.value
             return value

@@ -7,16 +7,18 @@ create whose response was lost must not be replayed blindly, or it leaves a dupl
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import tenacity
+from tenacity.stop import stop_base
 
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, APIConnectionRefused
-from mlflow_rest_sdk._runtime.transport import HttpResponse
+from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse, Timeouts
 
 # Statuses that say "try again later" for any endpoint: the server did not act.
 _NOTHING_DONE_STATUSES = frozenset({429, 503})
@@ -89,6 +91,40 @@ def backoff_seconds(
     return max(0.0, base * (1 + policy.jitter * (2 * rand() - 1)))
 
 
+class Deadline:
+    """The overall time budget of one call, on the policy's clock (injectable in tests).
+
+    Retrying stops when the next wait would not leave time for another attempt, and each
+    attempt's timeouts are cut to the time left, so a call ends near its deadline, not a whole
+    timeout after it.
+    """
+
+    _MIN_TIMEOUT = 0.001
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._clock = policy.clock or time.monotonic
+        self._end = self._clock() + policy.deadline
+
+    def remaining(self) -> float:
+        return self._end - self._clock()
+
+    def exhausted_after_wait(self, state: tenacity.RetryCallState) -> bool:
+        return state.upcoming_sleep >= self.remaining()
+
+    def cap(self, request: HttpRequest) -> HttpRequest:
+        left = max(self.remaining(), self._MIN_TIMEOUT)
+        t = request.timeouts
+        if max(t.connect, t.read, t.write, t.pool) <= left:
+            return request
+        capped = Timeouts(
+            connect=min(t.connect, left),
+            read=min(t.read, left),
+            write=min(t.write, left),
+            pool=min(t.pool, left),
+        )
+        return replace(request, timeouts=capped)
+
+
 def _predicate(idempotent: bool) -> tenacity.retry_base:
     def on_exception(error: BaseException) -> bool:
         return connection_error_is_retryable(error, idempotent)
@@ -121,13 +157,13 @@ def sync_retrying(
     idempotent: bool,
     sleep: Callable[[float], None] | None = None,
     rand: Callable[[], float] = random.random,
+    deadline: Deadline | None = None,
 ) -> tenacity.Retrying:
     kwargs: dict[str, Any] = {}
     if sleep is not None:
         kwargs["sleep"] = sleep
     return tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(policy.max_attempts)
-        | tenacity.stop_after_delay(policy.deadline),
+        stop=_stop(policy, deadline),
         wait=_wait(policy, rand),
         retry=_predicate(idempotent),
         retry_error_callback=_last_result_or_raise,
@@ -141,19 +177,32 @@ def async_retrying(
     idempotent: bool,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     rand: Callable[[], float] = random.random,
+    deadline: Deadline | None = None,
 ) -> tenacity.AsyncRetrying:
     kwargs: dict[str, Any] = {}
     if sleep is not None:
         kwargs["sleep"] = sleep
     return tenacity.AsyncRetrying(
-        stop=tenacity.stop_after_attempt(policy.max_attempts)
-        | tenacity.stop_after_delay(policy.deadline),
+        stop=_stop(policy, deadline),
         wait=_wait(policy, rand),
         retry=_predicate(idempotent),
         retry_error_callback=_last_result_or_raise,
         reraise=True,
         **kwargs,
     )
+
+
+def _stop(policy: RetryPolicy, deadline: Deadline | None) -> stop_base:
+    budget = deadline or Deadline(policy)
+    return tenacity.stop_after_attempt(policy.max_attempts) | _StopWhen(budget.exhausted_after_wait)
+
+
+class _StopWhen(stop_base):
+    def __init__(self, predicate: Callable[[tenacity.RetryCallState], bool]) -> None:
+        self._predicate = predicate
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self._predicate(retry_state)
 
 
 def _last_result_or_raise(state: tenacity.RetryCallState) -> Any:
