@@ -10,11 +10,12 @@ from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
 from mlflow_rest_sdk._recoveries import RECOVERIES
 from mlflow_rest_sdk._runtime.error_base import MlflowApiError
 from mlflow_rest_sdk._runtime.recovery import Recovery
+from mlflow_rest_sdk.artifacts import ArtifactsMixin, AsyncArtifactsMixin
 
 __all__ = ["AsyncMlflowClient", "MlflowClient"]
 
 
-class MlflowClient(GeneratedMlflowClient):
+class MlflowClient(ArtifactsMixin, GeneratedMlflowClient):
     """Blocking client for an MLflow tracking server.
 
     ``MlflowClient("http://127.0.0.1:5000")`` (or ``MLFLOW_TRACKING_URI``); use it as a context
@@ -25,7 +26,7 @@ class MlflowClient(GeneratedMlflowClient):
     _RECOVERIES: Mapping[str, Recovery] = RECOVERIES
 
 
-class AsyncMlflowClient(GeneratedAsyncMlflowClient):
+class AsyncMlflowClient(AsyncArtifactsMixin, GeneratedAsyncMlflowClient):
     """Asyncio client with the same methods as :class:`MlflowClient`, awaitable.
 
     ``transport="httpx"`` (default) or ``"aiohttp"`` (needs the ``aiohttp`` extra), or any

@@ -145,6 +145,9 @@ class LocalMlflowServer:
     an MLflow server app such as ``"basic-auth"`` (which needs ``MLFLOW_AUTH_ADMIN_USERNAME``
     and ``MLFLOW_AUTH_ADMIN_PASSWORD`` in ``extra_env`` on first start). The server's output goes
     to ``log_path`` (default ``data_dir/mlflow-server.log``), never to our stdout.
+    ``artifacts_destination`` is where the proxy stores artifacts: a folder (default
+    ``data_dir/artifacts``) or an object-store URI such as ``s3://bucket/prefix`` (the store's
+    settings, e.g. ``MLFLOW_S3_ENDPOINT_URL``, go in ``extra_env``).
     """
 
     def __init__(
@@ -159,6 +162,7 @@ class LocalMlflowServer:
         extra_env: Mapping[str, str] | None = None,
         startup_timeout: float = 90.0,
         log_path: Path | None = None,
+        artifacts_destination: Path | str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.host = host
@@ -169,7 +173,9 @@ class LocalMlflowServer:
         self.log_path = (
             Path(log_path) if log_path is not None else self.data_dir / "mlflow-server.log"
         )
-        self.artifacts_destination = self.data_dir / "artifacts"
+        self.artifacts_destination: Path | str = _artifacts_destination(
+            artifacts_destination, self.data_dir
+        )
         self.backend_store_uri = backend_store_uri or f"sqlite:///{self.data_dir / 'mlflow.db'}"
         self._requested_port = port
         self._port = port
@@ -234,7 +240,8 @@ class LocalMlflowServer:
         if self.is_running:
             raise RuntimeError(f"the server is already running at {self.url}")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.artifacts_destination.mkdir(parents=True, exist_ok=True)
+        if isinstance(self.artifacts_destination, Path):
+            self.artifacts_destination.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         attempts = 1 if self._requested_port is not None else _PORT_ATTEMPTS
         for attempt in range(1, attempts + 1):
@@ -326,6 +333,16 @@ class LocalMlflowServer:
                     f"{self.startup_timeout:g} s; last lines of {self.log_path}:\n{_tail(output)}"
                 )
             time.sleep(_POLL_INTERVAL)
+
+
+def _artifacts_destination(given: Path | str | None, data_dir: Path) -> Path | str:
+    """A local folder (default ``data_dir/artifacts``) as a Path; a store URI such as
+    ``s3://bucket/prefix`` as the string the server is given."""
+    if given is None:
+        return data_dir / "artifacts"
+    if isinstance(given, str) and "://" in given:
+        return given
+    return Path(given).resolve()
 
 
 class _PortTaken(Exception):

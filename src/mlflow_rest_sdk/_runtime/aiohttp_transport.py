@@ -23,7 +23,8 @@ keeps every idle connection (up to ``max_connections``) for ``keepalive_expiry``
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
@@ -38,6 +39,8 @@ except ImportError as exc:
 
 from .httpx_transport import build_ssl_context, is_connection_refused, redact_url, url_with_query
 from .transport import (
+    STREAM_CHUNK_SIZE,
+    AsyncStreamedResponse,
     ConnectionRefused,
     HttpRequest,
     HttpResponse,
@@ -82,6 +85,23 @@ def _merge_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
         key = name.lower()
         merged[key] = f"{merged[key]}, {value}" if key in merged else value
     return merged
+
+
+class _AiohttpStreamed:
+    """A streamed aiohttp response; read errors are mapped like those of ``send``."""
+
+    def __init__(self, response: aiohttp.ClientResponse, request: HttpRequest) -> None:
+        self._response = response
+        self._request = request
+        self.status_code = response.status
+        self.headers: Mapping[str, str] = _merge_headers(response.headers.items())
+
+    async def aiter_bytes(self, chunk_size: int = STREAM_CHUNK_SIZE) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_chunked(chunk_size):
+                yield chunk
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise _map_error(exc, self._request) from exc
 
 
 class AiohttpTransport:
@@ -148,6 +168,25 @@ class AiohttpTransport:
                     headers=_merge_headers(response.headers.items()),
                     content=content,
                 )
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise _map_error(exc, request) from exc
+
+    @asynccontextmanager
+    async def stream(
+        self, request: HttpRequest, body: AsyncIterable[bytes] | None = None
+    ) -> AsyncIterator[AsyncStreamedResponse]:
+        """Send ``body`` (or ``request.content``) lazily; yield the response before reading it."""
+        session = self._session_for_running_loop()
+        try:
+            async with session.request(
+                request.method,
+                URL(url_with_query(request.url, request.params), encoded=True),
+                headers=dict(request.headers),
+                data=body if body is not None else request.content,
+                timeout=_client_timeout(request.timeouts),
+                allow_redirects=False,
+            ) as response:
+                yield _AiohttpStreamed(response, request)
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise _map_error(exc, request) from exc
 

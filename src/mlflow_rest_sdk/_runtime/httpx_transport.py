@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import errno
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
@@ -24,10 +32,13 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 import httpx
 
 from .transport import (
+    STREAM_CHUNK_SIZE,
+    AsyncStreamedResponse,
     ConnectionRefused,
     HttpRequest,
     HttpResponse,
     PoolLimits,
+    StreamedResponse,
     Timeouts,
     TlsConfig,
     TransportError,
@@ -179,6 +190,39 @@ def _map_error(exc: httpx.TransportError, request: HttpRequest) -> TransportErro
     return TransportError(f"{where}: {type(exc).__name__}: {exc}", url=url)
 
 
+class _HttpxStreamed:
+    """A streamed httpx response; read errors are mapped like those of :meth:`send`."""
+
+    def __init__(self, response: httpx.Response, request: HttpRequest) -> None:
+        self._response = response
+        self._request = request
+        self.status_code = response.status_code
+        self.headers: Mapping[str, str] = _lowercase_headers(response.headers.items())
+
+    def iter_bytes(self, chunk_size: int = STREAM_CHUNK_SIZE) -> Iterator[bytes]:
+        try:
+            yield from self._response.iter_bytes(chunk_size)
+        except httpx.TransportError as exc:
+            raise _map_error(exc, self._request) from exc
+
+
+class _AsyncHttpxStreamed:
+    """The asyncio form of :class:`_HttpxStreamed`."""
+
+    def __init__(self, response: httpx.Response, request: HttpRequest) -> None:
+        self._response = response
+        self._request = request
+        self.status_code = response.status_code
+        self.headers: Mapping[str, str] = _lowercase_headers(response.headers.items())
+
+    async def aiter_bytes(self, chunk_size: int = STREAM_CHUNK_SIZE) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise _map_error(exc, self._request) from exc
+
+
 class HttpxTransport:
     """Blocking transport over one pooled ``httpx.Client``.
 
@@ -217,6 +261,23 @@ class HttpxTransport:
             headers=_lowercase_headers(response.headers.items()),
             content=response.content,
         )
+
+    @contextmanager
+    def stream(
+        self, request: HttpRequest, body: Iterable[bytes] | None = None
+    ) -> Iterator[StreamedResponse]:
+        """Send ``body`` (or ``request.content``) lazily; yield the response before reading it."""
+        try:
+            with self._client.stream(
+                request.method,
+                url_with_query(request.url, request.params),
+                headers=dict(request.headers),
+                content=body if body is not None else request.content,
+                timeout=_httpx_timeout(request.timeouts),
+            ) as response:
+                yield _HttpxStreamed(response, request)
+        except httpx.TransportError as exc:
+            raise _map_error(exc, request) from exc
 
     def close(self) -> None:
         self._client.close()
@@ -270,6 +331,23 @@ class AsyncHttpxTransport:
             headers=_lowercase_headers(response.headers.items()),
             content=response.content,
         )
+
+    @asynccontextmanager
+    async def stream(
+        self, request: HttpRequest, body: AsyncIterable[bytes] | None = None
+    ) -> AsyncIterator[AsyncStreamedResponse]:
+        """Send ``body`` (or ``request.content``) lazily; yield the response before reading it."""
+        try:
+            async with self._client.stream(
+                request.method,
+                url_with_query(request.url, request.params),
+                headers=dict(request.headers),
+                content=body if body is not None else request.content,
+                timeout=_httpx_timeout(request.timeouts),
+            ) as response:
+                yield _AsyncHttpxStreamed(response, request)
+        except httpx.TransportError as exc:
+            raise _map_error(exc, request) from exc
 
     async def aclose(self) -> None:
         await self._client.aclose()

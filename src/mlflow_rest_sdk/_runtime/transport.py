@@ -5,11 +5,18 @@ Everything else (URL building, serialization, retries, error mapping) lives in t
 I/O-free runtime so that the sync and async clients and every transport behave the same.
 Teams can plug in their own HTTP stack by implementing :class:`Transport` or
 :class:`AsyncTransport`.
+
+Streaming (artifact transfers) is a separate, optional capability, so that existing transports
+keep working unchanged: :class:`StreamingTransport` / :class:`AsyncStreamingTransport` add one
+method, ``stream(request, body)``, a context manager that sends ``body`` (an iterator of bytes,
+instead of ``request.content``) and yields the response before its body is read, to be consumed
+chunk by chunk. The built-in transports implement it; artifact helpers require it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -142,3 +149,58 @@ class AsyncTransport(Protocol):
     async def send(self, request: HttpRequest) -> HttpResponse: ...
 
     async def aclose(self) -> None: ...
+
+
+#: Bytes read per chunk when streaming a body: big enough for throughput, small for memory.
+STREAM_CHUNK_SIZE = 1024 * 1024
+
+
+class StreamedResponse(Protocol):
+    """A response whose body has not been read yet. Header names are lower-cased."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    def iter_bytes(self, chunk_size: int = STREAM_CHUNK_SIZE) -> Iterator[bytes]:
+        """The body, chunk by chunk; network failures raise :class:`TransportError`."""
+        ...
+
+
+class AsyncStreamedResponse(Protocol):
+    """The asyncio form of :class:`StreamedResponse`."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    def aiter_bytes(self, chunk_size: int = STREAM_CHUNK_SIZE) -> AsyncIterator[bytes]:
+        """The body, chunk by chunk; network failures raise :class:`TransportError`."""
+        ...
+
+
+@runtime_checkable
+class StreamingTransport(Protocol):
+    """A :class:`Transport` that can also stream request and response bodies.
+
+    ``body``, when given, is sent instead of ``request.content`` and is read lazily, one chunk
+    at a time; set ``Content-Length`` in ``request.headers`` when the size is known (else the
+    body goes out chunked). Leaving the context closes (or releases) the connection.
+    """
+
+    def stream(
+        self, request: HttpRequest, body: Iterable[bytes] | None = None
+    ) -> AbstractContextManager[StreamedResponse]: ...
+
+
+@runtime_checkable
+class AsyncStreamingTransport(Protocol):
+    """An :class:`AsyncTransport` that can also stream request and response bodies."""
+
+    def stream(
+        self, request: HttpRequest, body: AsyncIterable[bytes] | None = None
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]: ...
