@@ -236,9 +236,13 @@ class SyncClientBase(_ClientBase):
         try:
             response = self._transport.send(request)
         except TransportError as error:
-            raise translate_transport_error(error, request) from None
-        log_exchange(request, response, started)
-        return response
+            failure = translate_transport_error(error, request)
+        else:
+            log_exchange(request, response, started)
+            return response
+        # Raised outside the handler so that the transport's exception (whose frames hold the
+        # request headers, credentials included) is not kept as this error's context.
+        raise failure
 
     def _send(self, request: HttpRequest, policy: RetryPolicy, idempotent: bool) -> HttpResponse:
         deadline = Deadline(policy)
@@ -399,9 +403,11 @@ class AsyncClientBase(_ClientBase):
         try:
             response = await self._transport.send(request)
         except TransportError as error:
-            raise translate_transport_error(error, request) from None
-        log_exchange(request, response, started)
-        return response
+            failure = translate_transport_error(error, request)
+        else:
+            log_exchange(request, response, started)
+            return response
+        raise failure  # outside the handler: see the sync client
 
     async def _send(
         self, request: HttpRequest, policy: RetryPolicy, idempotent: bool
