@@ -11,11 +11,12 @@ from mlflow_rest_sdk._recoveries import RECOVERIES
 from mlflow_rest_sdk._runtime.error_base import MlflowApiError
 from mlflow_rest_sdk._runtime.recovery import Recovery
 from mlflow_rest_sdk.artifacts import ArtifactsMixin, AsyncArtifactsMixin
+from mlflow_rest_sdk.batching import AsyncBatchingMixin, BatchingMixin
 
 __all__ = ["AsyncMlflowClient", "MlflowClient"]
 
 
-class MlflowClient(ArtifactsMixin, GeneratedMlflowClient):
+class MlflowClient(ArtifactsMixin, BatchingMixin, GeneratedMlflowClient):
     """Blocking client for an MLflow tracking server.
 
     ``MlflowClient("http://127.0.0.1:5000")`` (or ``MLFLOW_TRACKING_URI``); use it as a context
@@ -26,7 +27,7 @@ class MlflowClient(ArtifactsMixin, GeneratedMlflowClient):
     _RECOVERIES: Mapping[str, Recovery] = RECOVERIES
 
 
-class AsyncMlflowClient(AsyncArtifactsMixin, GeneratedAsyncMlflowClient):
+class AsyncMlflowClient(AsyncArtifactsMixin, AsyncBatchingMixin, GeneratedAsyncMlflowClient):
     """Asyncio client with the same methods as :class:`MlflowClient`, awaitable.
 
     ``transport="httpx"`` (default) or ``"aiohttp"`` (needs the ``aiohttp`` extra), or any
