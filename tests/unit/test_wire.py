@@ -28,12 +28,14 @@ from mlflow_rest_sdk.errors import (
     Unauthenticated,
 )
 from mlflow_rest_sdk.models import (
+    CreateExperiment,
     CreateWebhook,
     GetRun,
     GetRunResponse,
     LogMetric,
     SearchExperiments,
     SearchExperimentsResponse,
+    SetTag,
     ViewType,
 )
 
@@ -206,3 +208,13 @@ def test_an_unknown_enum_name_nested_in_a_list_is_refused_with_its_path() -> Non
 def test_enum_fields_accept_proto_numbers() -> None:
     message = coerce_request(e.SEARCH_EXPERIMENTS, SearchExperiments, None, {"view_type": 3})
     assert message.view_type is ViewType.ALL
+
+
+def test_an_empty_required_name_is_refused_before_sending() -> None:
+    with pytest.raises(RequestValidationError, match="`name` must not be empty"):
+        coerce_request(e.CREATE_EXPERIMENT, CreateExperiment, None, {"name": "  "})
+
+
+def test_an_empty_tag_value_is_allowed() -> None:
+    message = coerce_request(e.SET_TAG, SetTag, None, {"run_id": "r", "key": "k", "value": ""})
+    assert message.to_wire()["value"] == ""

@@ -30,6 +30,8 @@ M = TypeVar("M", bound=Message)
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 _MAX_ERROR_TEXT = 500
+# Required fields where an empty string is a legitimate value (a tag or param set to "").
+_MAY_BE_EMPTY = frozenset({"value", "description"})
 
 
 def coerce_request(
@@ -70,8 +72,11 @@ def coerce_request(
         message = message.model_copy(update=missing_defaults)
     attributes = _attribute_names(type(message))
     for name in endpoint.required:
-        if getattr(message, attributes.get(name, name), None) is None:
+        value = getattr(message, attributes.get(name, name), None)
+        if value is None:
             raise RequestValidationError(endpoint.operation, name, "is required")
+        if isinstance(value, str) and not value.strip() and name not in _MAY_BE_EMPTY:
+            raise RequestValidationError(endpoint.operation, name, "must not be empty")
     return message
 
 
