@@ -34,7 +34,7 @@ help:
 	@echo "make lint             ruff check + ruff format --check"
 	@echo "make typecheck        mypy --strict"
 	@echo "make test             all of the above checks, then pytest ($(PYTEST_WORKERS) workers)"
-	@echo "make demo             run examples/quickstart.py against a local MLflow server"
+	@echo "make demo             the water-quality demo (water-models demo) on a local MLflow server"
 
 venv: $(VENV_STAMP)
 
@@ -91,4 +91,4 @@ test: venv lint typecheck check-generated
 	exit "$$rc"
 
 demo: venv
-	"$(VENV_BIN)/python" examples/quickstart.py
+	"$(VENV_BIN)/water-models" demo
