@@ -12,7 +12,7 @@ from typing import cast
 
 import pytest
 from tests.live._support import now_ms
-from tests.live.conftest import TRANSPORT_KINDS, BlockingAsyncClient
+from tests.live.blocking import TRANSPORT_KINDS, BlockingAsyncClient
 
 from mlflow_rest_sdk import MlflowClient
 

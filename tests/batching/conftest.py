@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import cast
 
 import pytest
+from tests.live.blocking import TRANSPORT_KINDS, BlockingAsyncClient
 
-from live.conftest import TRANSPORT_KINDS, BlockingAsyncClient
 from mlflow_rest_sdk import MlflowClient
 from mlflow_rest_sdk.models import Metric
 
