@@ -77,7 +77,9 @@ def test_a_200_mb_round_trip_keeps_client_memory_bounded(
 def test_the_memory_probe_sees_a_download_held_in_memory(
     tracking_uri: str, unique_name: Callable[[str], str], tmp_path: Path
 ) -> None:
-    """The control for the test above: a buffered 200 MB download shows up as >= 180 MiB."""
+    """The control for the test above: a download held in memory breaks the bound those tests
+    assert, so the probe can tell streaming from buffering (the exact growth varies with where
+    the high-water mark stood before the transfer)."""
     source = tmp_path / "large.bin"
     expected = make_sparse_file(source, SIZE)
     with MlflowClient(tracking_uri) as client:
@@ -88,6 +90,6 @@ def test_the_memory_probe_sees_a_download_held_in_memory(
 
             assert report["down"] == expected
             print(f"buffered control: peak RSS grew {report['growth_mib']:.1f} MiB")
-            assert report["growth_mib"] > 180
+            assert report["growth_mib"] > MAX_GROWTH_MIB
         finally:
             client.delete_artifacts(run_id, "large.bin")
