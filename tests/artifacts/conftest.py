@@ -7,30 +7,20 @@ body runs unchanged on httpx (sync), httpx (async) and aiohttp (async).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import cast
+from contextlib import AbstractContextManager
 
 import pytest
 from tests.live._support import now_ms
-from tests.live.blocking import TRANSPORT_KINDS, BlockingAsyncClient
+from tests.live.blocking import TRANSPORT_KINDS, blocking_client
 
 from mlflow_rest_sdk import MlflowClient
 
 ClientFactory = Callable[[str], MlflowClient]
 
 
-@contextmanager
-def open_client(url: str, transport_kind: str) -> Iterator[MlflowClient]:
+def open_client(url: str, transport_kind: str) -> AbstractContextManager[MlflowClient]:
     """A blocking view of the client for ``transport_kind`` talking to ``url``."""
-    if transport_kind == "httpx-sync":
-        with MlflowClient(url, transport="httpx") as client:
-            yield client
-        return
-    facade = BlockingAsyncClient(url, transport=transport_kind.removesuffix("-async"))
-    try:
-        yield cast(MlflowClient, facade)
-    finally:
-        facade.close()
+    return blocking_client(url, transport_kind)
 
 
 @pytest.fixture(scope="module", params=TRANSPORT_KINDS)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import cast
 
 import pytest
-from tests.live.blocking import TRANSPORT_KINDS, BlockingAsyncClient
+from tests.live.blocking import TRANSPORT_KINDS, blocking_client
 
 from mlflow_rest_sdk import MlflowClient
 from mlflow_rest_sdk.models import Metric
@@ -28,15 +27,8 @@ def transport_kind(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="module")
 def api(transport_kind: str, tracking_uri: str) -> Iterator[MlflowClient]:
     """The blocking client surface over ``transport_kind`` (see the module docstring)."""
-    if transport_kind == "httpx-sync":
-        with MlflowClient(tracking_uri, transport="httpx") as client:
-            yield client
-        return
-    facade = BlockingAsyncClient(tracking_uri, transport=transport_kind.removesuffix("-async"))
-    try:
-        yield cast(MlflowClient, facade)
-    finally:
-        facade.close()
+    with blocking_client(tracking_uri, transport_kind) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")

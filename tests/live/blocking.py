@@ -11,7 +11,8 @@ import asyncio
 import functools
 import inspect
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
@@ -81,6 +82,16 @@ async def _open_async_client(
     tracking_uri: str, transport: str, client_kwargs: dict[str, Any]
 ) -> AsyncMlflowClient:
     return AsyncMlflowClient(tracking_uri, transport=transport, **client_kwargs)
+
+
+@contextmanager
+def blocking_client(tracking_uri: str, kind: str, **client_kwargs: Any) -> Iterator[MlflowClient]:
+    """The blocking client surface over ``kind``, closed on exit."""
+    client = open_client(tracking_uri, kind, **client_kwargs)
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def open_client(tracking_uri: str, kind: str, **client_kwargs: Any) -> MlflowClient:

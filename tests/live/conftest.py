@@ -14,7 +14,6 @@ same for every transport.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import cast
 
 import pytest
 
@@ -22,7 +21,7 @@ from mlflow_rest_sdk import MlflowClient
 from mlflow_rest_sdk.models import ModelVersion, Run
 
 from ._support import now_ms
-from .blocking import TRANSPORT_KINDS, BlockingAsyncClient
+from .blocking import TRANSPORT_KINDS, blocking_client
 
 
 @pytest.fixture(scope="module", params=TRANSPORT_KINDS)
@@ -39,15 +38,8 @@ def api(transport_kind: str, tracking_uri: str) -> Iterator[MlflowClient]:
     Typed as :class:`MlflowClient` so that mypy checks every call of the test bodies against
     the generated signatures; the async facade has exactly that surface.
     """
-    if transport_kind == "httpx-sync":
-        with MlflowClient(tracking_uri, transport="httpx") as client:
-            yield client
-        return
-    facade = BlockingAsyncClient(tracking_uri, transport=transport_kind.removesuffix("-async"))
-    try:
-        yield cast(MlflowClient, facade)
-    finally:
-        facade.close()
+    with blocking_client(tracking_uri, transport_kind) as client:
+        yield client
 
 
 @pytest.fixture
