@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import hashlib
 import posixpath
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
@@ -21,13 +20,11 @@ import tenacity
 from mlflow_rest_sdk._generated import endpoints as _e
 from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
 from mlflow_rest_sdk._generated.models import MultipartUploadPart
-from mlflow_rest_sdk._runtime.client_base import translate_transport_error
 from mlflow_rest_sdk._runtime.error_base import (
     NotFound,
     NotImplementedByServer,
     ResponseDecodeError,
 )
-from mlflow_rest_sdk._runtime.httpx_transport import redact_url
 from mlflow_rest_sdk._runtime.transport import (
     AsyncStreamedResponse,
     AsyncStreamingTransport,
@@ -330,9 +327,10 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
             async with transport.stream(request, body) as response:
                 yield response
         except TransportError as error:
-            # Presigned part URLs carry a signature in their query: never put it in a message.
-            shown = dataclasses.replace(request, url=redact_url(request.url))
-            raise translate_transport_error(error, shown) from None
+            failure = _p.connection_failure(error, request)
+        else:
+            return
+        raise failure  # outside the handler: the transport error's frames hold the headers
 
     @staticmethod
     async def _raise_for_status(operation: str, response: AsyncStreamedResponse) -> None:

@@ -16,15 +16,22 @@ from typing import TYPE_CHECKING, Any, Self
 import tenacity
 
 from mlflow_rest_sdk._generated.models import ArtifactsFileInfo
+from mlflow_rest_sdk._runtime.client_base import translate_transport_error
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
-from mlflow_rest_sdk._runtime.error_base import MlflowApiError
+from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
+from mlflow_rest_sdk._runtime.httpx_transport import redact_url
 from mlflow_rest_sdk._runtime.retry import (
     RetryPolicy,
     backoff_seconds,
     connection_error_is_retryable,
     status_is_retryable,
 )
-from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse, Timeouts
+from mlflow_rest_sdk._runtime.transport import (
+    HttpRequest,
+    HttpResponse,
+    Timeouts,
+    TransportError,
+)
 from mlflow_rest_sdk._runtime.wire import error_from_response
 from mlflow_rest_sdk.artifacts.errors import ArtifactIntegrityError, UnsafeArtifactPathError
 from mlflow_rest_sdk.artifacts.paths import (
@@ -234,3 +241,10 @@ class AtomicFile:
     ) -> None:
         if exc is not None:
             self.abort()
+
+
+def connection_failure(error: TransportError, request: HttpRequest) -> APIConnectionError:
+    """The SDK error for a failed transfer. Presigned part URLs carry a signature in their
+    query, so the URL is redacted before it can reach a message."""
+    shown = dataclasses.replace(request, url=redact_url(request.url))
+    return translate_transport_error(error, shown)

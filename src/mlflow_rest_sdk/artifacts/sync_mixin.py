@@ -7,7 +7,6 @@ module only streams bytes through the client's transport.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import posixpath
 from collections.abc import Iterable, Iterator
@@ -19,13 +18,11 @@ import tenacity
 from mlflow_rest_sdk._generated import endpoints as _e
 from mlflow_rest_sdk._generated.models import MultipartUploadPart
 from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
-from mlflow_rest_sdk._runtime.client_base import translate_transport_error
 from mlflow_rest_sdk._runtime.error_base import (
     NotFound,
     NotImplementedByServer,
     ResponseDecodeError,
 )
-from mlflow_rest_sdk._runtime.httpx_transport import redact_url
 from mlflow_rest_sdk._runtime.transport import (
     HttpRequest,
     StreamedResponse,
@@ -316,9 +313,10 @@ class ArtifactsMixin(GeneratedMlflowClient):
             with transport.stream(request, body) as response:
                 yield response
         except TransportError as error:
-            # Presigned part URLs carry a signature in their query: never put it in a message.
-            shown = dataclasses.replace(request, url=redact_url(request.url))
-            raise translate_transport_error(error, shown) from None
+            failure = _p.connection_failure(error, request)
+        else:
+            return
+        raise failure  # outside the handler: the transport error's frames hold the headers
 
     @staticmethod
     def _raise_for_status(operation: str, response: StreamedResponse) -> None:
