@@ -20,6 +20,16 @@ from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
 
 
 def peak_kib() -> int:
+    """This process's peak RSS in KiB. Linux's ``VmHWM`` belongs to this process image, while
+    ``ru_maxrss`` survives exec and can start at the (larger) peak of the parent pytest worker,
+    which would hide any growth."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
