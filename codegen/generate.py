@@ -6,7 +6,6 @@ The generator owns ``src/mlflow_rest_sdk/_generated`` (deleted and rewritten eve
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.ir import ApiModel, EndpointModel, build_model
+from codegen.ir import TYPE_NAME, ApiModel, EndpointModel, build_model
 from codegen.spec import Spec
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -27,10 +26,11 @@ API_REFERENCE = Path("docs/api-reference.md")
 # Names the generated modules import themselves: a proto message must not take one of them.
 _MODULE_LEVEL_NAMES = frozenset(
     {"Any", "Annotated", "AsyncIterator", "BeforeValidator", "Field", "Final", "Iterator",
-     "Mapping", "Message", "Sequence",
-     "StrEnum", "TypeAlias", "RetryPolicy", "Endpoint", "Pagination", "PathParam"}
+     "Mapping", "Message", "Sequence", "StrEnum", "TypeAlias", "TYPE_CHECKING",
+     "RetryPolicy", "Endpoint", "Pagination", "PathParam"}
 )  # fmt: skip
-_IDENTIFIER = re.compile(r"\b[A-Z]\w*\b")
+# Globals of the generated models package besides the model names.
+_MODELS_PACKAGE_NAMES = frozenset({"annotations", "Any", "Final", "TYPE_CHECKING"})
 
 
 def environment() -> jinja2.Environment:
@@ -67,7 +67,7 @@ def _client_imports(api: ApiModel) -> list[str]:
         if endpoint.pagination is not None:
             texts.append(endpoint.pagination.item_class)
         for text in texts:
-            used.update(name for name in _IDENTIFIER.findall(text) if name in known)
+            used.update(name for name in TYPE_NAME.findall(text) if name in known)
     return sorted(used)
 
 
@@ -79,6 +79,11 @@ def _check_names(api: ApiModel) -> None:
     clashes = [name for name in clashes if name in _MODULE_LEVEL_NAMES]
     if clashes:
         raise ValueError(f"proto type names clash with generated module names: {clashes}")
+    # A loaded submodule becomes an attribute of the models package: it must not replace one.
+    taken = _MODELS_PACKAGE_NAMES | set(api.exported_model_names)
+    shadowing = sorted(m.name for m in api.modules if m.name in taken)
+    if shadowing:
+        raise ValueError(f"models module names clash with names of the models package: {shadowing}")
 
 
 def render(api: ApiModel) -> dict[Path, str]:
@@ -89,7 +94,9 @@ def render(api: ApiModel) -> dict[Path, str]:
     imports = _client_imports(api)
     files = {
         package / "__init__.py": env.get_template("__init__.py.jinja").render(api=api),
-        package / "models.py": env.get_template("models.py.jinja").render(api=api),
+        package / "models" / "__init__.py": env.get_template("models_package.py.jinja").render(
+            api=api
+        ),
         package / "endpoints.py": env.get_template("endpoints.py.jinja").render(api=api),
         package / "errors.py": env.get_template("errors.py.jinja").render(api=api),
         package / "sync_client.py": env.get_template("client.py.jinja").render(
@@ -102,6 +109,11 @@ def render(api: ApiModel) -> dict[Path, str]:
             api=api, services=_by_service(api)
         ),
     }
+    module_template = env.get_template("models_module.py.jinja")
+    for module in api.modules:
+        files[package / "models" / f"{module.name}.py"] = module_template.render(
+            api=api, module=module
+        )
     return files
 
 

@@ -6,6 +6,7 @@ Templates only print what this model says; nothing is computed or mutated while 
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import dataclass
 
 from codegen.naming import (
@@ -13,6 +14,7 @@ from codegen.naming import (
     class_name,
     enum_member,
     package_prefix,
+    resource_group,
     safe_attribute,
 )
 from codegen.spec import EndpointSpec, FieldSpec, MapValue, Spec
@@ -68,6 +70,23 @@ class MessageModel:
     class_name: str
     doc: str
     fields: tuple[FieldModel, ...]
+
+
+@dataclass(frozen=True)
+class ModelModule:
+    """One module of the generated models package: the types of one REST resource, or (the
+    ``common`` module) the types several resources share."""
+
+    name: str
+    enums: tuple[EnumModel, ...]
+    messages: tuple[MessageModel, ...]
+    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (sibling module, names), sorted
+
+    @property
+    def exported_names(self) -> list[str]:
+        names = [m.class_name for m in self.messages]
+        names += [n for e in self.enums for n in (e.class_name, e.lenient_alias)]
+        return _ruff_sorted(names)
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,12 @@ class ApiModel:
     messages: tuple[MessageModel, ...]
     endpoints: tuple[EndpointModel, ...]
     errors: tuple[ErrorModel, ...]
+    modules: tuple[ModelModule, ...]
+
+    @property
+    def module_of(self) -> dict[str, str]:
+        """Every exported model name -> the models module that defines it, sorted by name."""
+        return dict(sorted((name, m.name) for m in self.modules for name in m.exported_names))
 
     @property
     def methods(self) -> tuple[EndpointModel, ...]:
@@ -310,7 +335,102 @@ def build_model(spec: Spec) -> ApiModel:
     )
     endpoints = tuple(_endpoint(resolver, e) for e in spec.endpoints)
     errors = tuple(_error(code.name, code.status) for code in spec.error_codes)
-    return ApiModel(spec.mlflow_version, enums, messages, endpoints, errors)
+    modules = _model_modules(spec, enums, messages)
+    return ApiModel(spec.mlflow_version, enums, messages, endpoints, errors, modules)
+
+
+COMMON_MODULE = "common"
+# A capitalised identifier in an annotation: a candidate model, enum or alias name.
+TYPE_NAME = re.compile(r"\b[A-Z]\w*\b")
+
+
+def _references(spec: Spec) -> dict[str, set[str]]:
+    """Spec name -> the messages and enums its fields name directly."""
+    references: dict[str, set[str]] = {}
+    for name, message in spec.messages.items():
+        refs = {f.ref for f in message.fields if f.ref}
+        refs |= {f.map_value.ref for f in message.fields if f.map_value and f.map_value.ref}
+        references[name] = refs
+    return references
+
+
+def _homes(spec: Spec) -> dict[str, str]:
+    """Spec name -> its models module: the resource group of the routes that use it (directly or
+    nested), or ``common`` when routes of several groups, or none, use it.
+
+    A type's users include the users of every type that names it, so a resource module imports
+    only from ``common`` and ``common`` only from itself: the modules cannot import in a cycle.
+    """
+    references = _references(spec)
+    users: dict[str, set[str]] = {name: set() for name in [*spec.messages, *spec.enums]}
+
+    def mark(root: str, group: str) -> None:
+        stack = [root]
+        while stack:
+            name = stack.pop()
+            if group not in users[name]:
+                users[name].add(group)
+                stack.extend(references.get(name, ()))
+
+    for endpoint in spec.endpoints:
+        group = resource_group(endpoint.path)
+        if group == COMMON_MODULE:
+            raise ValueError(f"{endpoint.path}: resource {group!r} is the shared module's name")
+        for root in (endpoint.request, endpoint.response):
+            if root:
+                mark(root, group)
+    for name in sorted(spec.messages):  # no route uses it: shared, and so is what it names
+        if not users[name]:
+            mark(name, COMMON_MODULE)
+    return {name: next(iter(g)) if len(g) == 1 else COMMON_MODULE for name, g in users.items()}
+
+
+def _model_modules(
+    spec: Spec, enums: tuple[EnumModel, ...], messages: tuple[MessageModel, ...]
+) -> tuple[ModelModule, ...]:
+    homes = _homes(spec)
+    defined_in = {m.class_name: homes[m.full_name] for m in messages}
+    for enum in enums:
+        defined_in[enum.class_name] = defined_in[enum.lenient_alias] = homes[enum.full_name]
+    modules: list[ModelModule] = []
+    for name in sorted(set(homes.values())):
+        own_messages = tuple(m for m in messages if homes[m.full_name] == name)
+        needed: dict[str, set[str]] = {}
+        for message in own_messages:
+            for field in message.fields:
+                for used in TYPE_NAME.findall(field.annotation):
+                    home = defined_in.get(used)
+                    if home is not None and home != name:
+                        needed.setdefault(home, set()).add(used)
+        modules.append(
+            ModelModule(
+                name=name,
+                enums=tuple(e for e in enums if homes[e.full_name] == name),
+                messages=own_messages,
+                imports=tuple((home, tuple(sorted(needed[home]))) for home in sorted(needed)),
+            )
+        )
+    _check_acyclic(modules)
+    return tuple(modules)
+
+
+def _check_acyclic(modules: list[ModelModule]) -> None:
+    """Modules import each other at runtime (pydantic resolves field types from the module), so a
+    cycle would fail at import; the grouping rule prevents one, this keeps it honest."""
+    edges = {m.name: [home for home, _ in m.imports] for m in modules}
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            raise ValueError(f"models modules import in a cycle: {' -> '.join((*path, name))}")
+        if name in done:
+            return
+        for target in edges.get(name, ()):
+            visit(target, (*path, name))
+        done.add(name)
+
+    for name in sorted(edges):
+        visit(name, ())
 
 
 def _endpoint(resolver: _Resolver, endpoint: EndpointSpec) -> EndpointModel:

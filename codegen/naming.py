@@ -63,3 +63,30 @@ def package_prefix(package: str) -> str:
     if parts[0] == "opentelemetry":
         return "Otel" + "".join(camel_case(p) for p in parts[2:])
     return "".join(camel_case(p) for p in parts[1:]) or camel_case(parts[0])
+
+
+def module_name(text: str) -> str:
+    """A Python module name for a path segment: ``registered-models`` -> ``registered_models``."""
+    candidate = re.sub(r"\W", "_", text.lower()).strip("_") or "root"
+    if candidate[:1].isdigit():
+        candidate = f"m_{candidate}"
+    if keyword.iskeyword(candidate) or keyword.issoftkeyword(candidate):
+        candidate = f"{candidate}_"
+    return candidate
+
+
+def resource_group(path: str) -> str:
+    """The REST resource a route acts on; it names the models module its types live in.
+
+    The segment after ``/api/<version>/<namespace>/``: ``/api/2.0/mlflow/runs/create`` ->
+    ``runs``, ``/api/2.0/mlflow/registered-models/get`` -> ``registered_models``. When that
+    segment is a path parameter or missing, the namespace (``/api/2.0/tiny-artifacts/{path}`` ->
+    ``tiny_artifacts``); routes outside ``/api/`` go by their first segment (``/health``).
+    """
+    segments = [s for s in path.split("/") if s]
+    if len(segments) >= 3 and segments[0] == "api":
+        namespace, rest = segments[2], segments[3:]
+        chosen = rest[0] if rest and not rest[0].startswith("{") else namespace
+    else:
+        chosen = segments[0] if segments and not segments[0].startswith("{") else "root"
+    return module_name(chosen)

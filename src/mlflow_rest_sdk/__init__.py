@@ -3,13 +3,25 @@
 >>> from mlflow_rest_sdk import MlflowClient
 >>> with MlflowClient("http://127.0.0.1:5000") as client:
 ...     experiment_id = client.create_experiment(name="demo").experiment_id
+
+The public names are imported on first access (PEP 562), so ``import mlflow_rest_sdk`` (for the
+version, or ahead of a subpackage) loads neither pydantic, httpx nor the generated clients.
 """
 
+from __future__ import annotations
+
 from mlflow_rest_sdk._generated import MLFLOW_VERSION
-from mlflow_rest_sdk._runtime.config import ClientConfig
-from mlflow_rest_sdk._runtime.retry import RetryPolicy
-from mlflow_rest_sdk._runtime.transport import PoolLimits, Timeouts, TlsConfig
-from mlflow_rest_sdk.client import AsyncMlflowClient, MlflowClient
+
+# The idiom type checkers treat like typing.TYPE_CHECKING: importing typing would make
+# ``import mlflow_rest_sdk`` several times slower on its own.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+    from mlflow_rest_sdk._runtime.config import ClientConfig
+    from mlflow_rest_sdk._runtime.retry import RetryPolicy
+    from mlflow_rest_sdk._runtime.transport import PoolLimits, Timeouts, TlsConfig
+    from mlflow_rest_sdk.client import AsyncMlflowClient, MlflowClient
 
 __version__ = "0.1.0"
 
@@ -24,3 +36,29 @@ __all__ = [
     "TlsConfig",
     "__version__",
 ]
+
+_MODULE_OF: Final[dict[str, str]] = {
+    "AsyncMlflowClient": "mlflow_rest_sdk.client",
+    "ClientConfig": "mlflow_rest_sdk._runtime.config",
+    "MlflowClient": "mlflow_rest_sdk.client",
+    "PoolLimits": "mlflow_rest_sdk._runtime.transport",
+    "RetryPolicy": "mlflow_rest_sdk._runtime.retry",
+    "Timeouts": "mlflow_rest_sdk._runtime.transport",
+    "TlsConfig": "mlflow_rest_sdk._runtime.transport",
+}
+
+if not TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> Any:
+        module_name = _MODULE_OF.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        # __import__ with a fromlist returns the module itself; unlike importlib, it shows in
+        # ``python -X importtime``.
+        value = getattr(__import__(module_name, fromlist=[name]), name)
+        globals()[name] = value  # cached: later lookups skip this hook
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from codegen.generate import GENERATED_PACKAGE, generate
+from codegen.ir import ModelModule, _check_acyclic
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse
 from mlflow_rest_sdk.errors import NotFound, NotImplementedByServer, RequestValidationError
 
@@ -97,9 +98,16 @@ class RecordingTransport:
 
 
 @pytest.fixture(scope="module")
-def tinygen(tiny_output: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+def tiny_root(tiny_output: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding the tiny output as the importable package ``tinygen``."""
     root = tmp_path_factory.mktemp("tinyimport")
     shutil.copytree(tiny_output / GENERATED_PACKAGE, root / "tinygen")
+    return root
+
+
+@pytest.fixture(scope="module")
+def tinygen(tiny_root: Path) -> Iterator[ModuleType]:
+    root = tiny_root
     sys.path.insert(0, str(root))
     try:
         importlib.import_module("tinygen")
@@ -308,3 +316,78 @@ def test_iter_methods_fetch_nothing_until_iterated(tinygen: ModuleType) -> None:
     pages = client.search_widgets_iter()
     assert transport.sent == []
     assert list(pages) == []
+
+
+def _models_modules_loaded_by(tiny_root: Path, code: str) -> list[str]:
+    """Run ``code`` in a fresh interpreter with ``tinygen`` importable; the models modules (of
+    the generated package) it loaded, sorted."""
+    script = (
+        "import sys\n"
+        f"{code}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tinygen.models.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tiny_root, check=True
+    )
+    loaded: list[str] = json.loads(result.stdout.replace("'", '"'))
+    return loaded
+
+
+def test_importing_the_clients_loads_no_models_module(tiny_root: Path) -> None:
+    code = "import tinygen.sync_client, tinygen.async_client"
+    assert _models_modules_loaded_by(tiny_root, code) == []
+
+
+def test_calling_one_endpoint_loads_only_the_models_modules_its_types_live_in(
+    tiny_root: Path,
+) -> None:
+    code = """
+from tinygen.sync_client import GeneratedMlflowClient
+from mlflow_rest_sdk._runtime.transport import HttpResponse
+
+class Answer:
+    def send(self, request):
+        return HttpResponse(200, {}, b'{"widgets": [{"widget_id": "1"}]}')
+    def close(self):
+        pass
+
+client = GeneratedMlflowClient("http://127.0.0.1:1", transport=Answer())
+assert client.list_gadgets(owner="me").widgets[0].widget_id == "1"
+"""
+    assert _models_modules_loaded_by(tiny_root, code) == [
+        "tinygen.models.common",
+        "tinygen.models.gadgets",
+    ]
+
+
+def test_every_exported_model_name_resolves_and_is_listed_by_dir(tinygen: ModuleType) -> None:
+    models = importlib.import_module("tinygen.models")
+    for name in models.__all__:
+        value = getattr(models, name)
+        if isinstance(value, type):  # the lenient enum aliases are Annotated[...] forms
+            assert value.__name__ == name
+    assert set(models.__all__) <= set(dir(models))
+
+
+def test_an_unknown_model_name_raises_attribute_error(tinygen: ModuleType) -> None:
+    models = importlib.import_module("tinygen.models")
+    with pytest.raises(AttributeError, match="NoSuchWidget"):
+        _ = models.NoSuchWidget
+
+
+def test_types_used_by_several_resources_or_none_live_in_the_common_module(
+    tinygen: ModuleType,
+) -> None:
+    models = importlib.import_module("tinygen.models")
+    assert models.TinyWidget.__module__ == "tinygen.models.common"  # widgets and gadgets
+    assert models.OtherWidget.__module__ == "tinygen.models.common"  # no route
+    assert models.ListGadgets.__module__ == "tinygen.models.gadgets"
+    assert models.Part.__module__ == "tinygen.models.widgets"
+
+
+def test_models_modules_importing_in_a_cycle_are_refused() -> None:
+    def module(name: str, imports_from: str) -> ModelModule:
+        return ModelModule(name, (), (), ((imports_from, ("X",)),))
+
+    with pytest.raises(ValueError, match="cycle: a -> b -> a"):
+        _check_acyclic([module("a", "b"), module("b", "a")])

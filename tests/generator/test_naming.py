@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from codegen.naming import camel_case, class_name, package_prefix, safe_attribute, snake_case
+from codegen.naming import (
+    camel_case,
+    class_name,
+    module_name,
+    package_prefix,
+    resource_group,
+    safe_attribute,
+    snake_case,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +86,28 @@ def test_camel_case_joins_words_and_keeps_capitals() -> None:
     assert camel_case("resource_does_not_exist") == "ResourceDoesNotExist"
     assert camel_case("search-datasets") == "SearchDatasets"
     assert camel_case("getTraceInfoV3") == "GetTraceInfoV3"
+
+
+@pytest.mark.parametrize(
+    ("path", "group"),
+    [
+        ("/api/2.0/mlflow/runs/create", "runs"),
+        ("/api/2.0/mlflow/registered-models/get", "registered_models"),
+        ("/api/3.0/mlflow/traces/{trace_id}/tags", "traces"),
+        ("/api/2.0/mlflow-artifacts/mpu/create", "mpu"),
+        ("/api/2.0/tiny-artifacts/{blob_path}", "tiny_artifacts"),
+        ("/api/2.0/mlflow", "mlflow"),
+        ("/health", "health"),
+        ("/", "root"),
+    ],
+)
+def test_a_route_is_grouped_by_the_resource_after_the_api_namespace(path: str, group: str) -> None:
+    assert resource_group(path) == group
+
+
+@pytest.mark.parametrize(
+    ("segment", "module"),
+    [("label-schemas", "label_schemas"), ("2fa", "m_2fa"), ("import", "import_"), ("-", "root")],
+)
+def test_path_segments_become_valid_module_names(segment: str, module: str) -> None:
+    assert module_name(segment) == module

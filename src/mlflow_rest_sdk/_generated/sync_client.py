@@ -5,487 +5,487 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlflow_rest_sdk._runtime.client_base import SyncClientBase
-from mlflow_rest_sdk._runtime.retry import RetryPolicy
 
 from . import endpoints as _e
-from .models import (
-    AbortMultipartUpload,
-    AbortMultipartUploadResponse,
-    AddDatasetToExperiments,
-    AddDatasetToExperimentsResponse,
-    AddGuardrailToEndpoint,
-    AddGuardrailToEndpointResponse,
-    AddItemsToReviewQueue,
-    AddItemsToReviewQueueResponse,
-    AddRolePermission,
-    AddRolePermissionResponse,
-    ArtifactsListArtifacts,
-    ArtifactsListArtifactsResponse,
-    Assessment,
-    AssignRole,
-    AssignRoleResponse,
-    AttachModelToGatewayEndpoint,
-    AttachModelToGatewayEndpointResponse,
-    BatchGetTraceInfos,
-    BatchGetTraceInfosResponse,
-    BatchGetTraces,
-    BatchGetTracesResponse,
-    BudgetAction,
-    BudgetDuration,
-    BudgetTargetScope,
-    BudgetUnit,
-    CalculateTraceFilterCorrelation,
-    CalculateTraceFilterCorrelationResponse,
-    CancelPromptOptimizationJob,
-    CancelPromptOptimizationJobResponse,
-    CompleteMultipartUpload,
-    CompleteMultipartUploadResponse,
-    CreateAssessment,
-    CreateAssessmentResponse,
-    CreateDataset,
-    CreateDatasetResponse,
-    CreateExperiment,
-    CreateExperimentResponse,
-    CreateGatewayBudgetPolicy,
-    CreateGatewayBudgetPolicyResponse,
-    CreateGatewayEndpoint,
-    CreateGatewayEndpointBinding,
-    CreateGatewayEndpointBindingResponse,
-    CreateGatewayEndpointResponse,
-    CreateGatewayGuardrail,
-    CreateGatewayGuardrailResponse,
-    CreateGatewayModelDefinition,
-    CreateGatewayModelDefinitionResponse,
-    CreateGatewaySecret,
-    CreateGatewaySecretResponse,
-    CreateIssue,
-    CreateIssueResponse,
-    CreateLabelSchema,
-    CreateLabelSchemaResponse,
-    CreateLoggedModel,
-    CreateLoggedModelResponse,
-    CreateModelVersion,
-    CreateModelVersionResponse,
-    CreateMultipartUpload,
-    CreateMultipartUploadResponse,
-    CreatePresignedDownloadUrl,
-    CreatePresignedDownloadUrlResponse,
-    CreatePresignedUploadUrl,
-    CreatePresignedUploadUrlResponse,
-    CreatePromptOptimizationJob,
-    CreatePromptOptimizationJobResponse,
-    CreateRegisteredModel,
-    CreateRegisteredModelResponse,
-    CreateReviewQueue,
-    CreateReviewQueueResponse,
-    CreateRole,
-    CreateRoleResponse,
-    CreateRun,
-    CreateRunResponse,
-    CreateUser,
-    CreateUserResponse,
-    CreateWebhook,
-    CreateWebhookResponse,
-    CreateWorkspace,
-    CreateWorkspaceResponse,
-    DatasetInput,
-    DatasetRecordSourceSourceType,
-    DatasetsDataset,
-    DeleteArtifact,
-    DeleteArtifactResponse,
-    DeleteAssessment,
-    DeleteAssessmentResponse,
-    DeleteDataset,
-    DeleteDatasetRecords,
-    DeleteDatasetRecordsResponse,
-    DeleteDatasetResponse,
-    DeleteDatasetTag,
-    DeleteDatasetTagResponse,
-    DeleteExperiment,
-    DeleteExperimentResponse,
-    DeleteExperimentTag,
-    DeleteExperimentTagResponse,
-    DeleteGatewayBudgetPolicy,
-    DeleteGatewayBudgetPolicyResponse,
-    DeleteGatewayEndpoint,
-    DeleteGatewayEndpointBinding,
-    DeleteGatewayEndpointBindingResponse,
-    DeleteGatewayEndpointResponse,
-    DeleteGatewayEndpointTag,
-    DeleteGatewayEndpointTagResponse,
-    DeleteGatewayGuardrail,
-    DeleteGatewayGuardrailResponse,
-    DeleteGatewayModelDefinition,
-    DeleteGatewayModelDefinitionResponse,
-    DeleteGatewaySecret,
-    DeleteGatewaySecretResponse,
-    DeleteLabelSchema,
-    DeleteLabelSchemaResponse,
-    DeleteLoggedModel,
-    DeleteLoggedModelResponse,
-    DeleteLoggedModelTag,
-    DeleteLoggedModelTagResponse,
-    DeleteModelVersion,
-    DeleteModelVersionResponse,
-    DeleteModelVersionTag,
-    DeleteModelVersionTagResponse,
-    DeletePromptOptimizationJob,
-    DeletePromptOptimizationJobResponse,
-    DeleteRegisteredModel,
-    DeleteRegisteredModelAlias,
-    DeleteRegisteredModelAliasResponse,
-    DeleteRegisteredModelResponse,
-    DeleteRegisteredModelTag,
-    DeleteRegisteredModelTagResponse,
-    DeleteReviewQueue,
-    DeleteReviewQueueResponse,
-    DeleteRole,
-    DeleteRun,
-    DeleteRunResponse,
-    DeleteScorer,
-    DeleteScorerResponse,
-    DeleteTag,
-    DeleteTagResponse,
-    DeleteTraces,
-    DeleteTracesResponse,
-    DeleteTracesV3,
-    DeleteTracesV3Response,
-    DeleteTraceTag,
-    DeleteTraceTagResponse,
-    DeleteTraceTagV3,
-    DeleteTraceTagV3Response,
-    DeleteUser,
-    DeleteWebhook,
-    DeleteWebhookResponse,
-    DeleteWorkspace,
-    DeleteWorkspaceResponse,
-    DetachModelFromGatewayEndpoint,
-    DetachModelFromGatewayEndpointResponse,
-    DownloadArtifact,
-    EndTrace,
-    EndTraceResponse,
-    Experiment,
-    ExperimentTag,
-    FallbackConfig,
-    FileInfo,
-    FinalizeLoggedModel,
-    FinalizeLoggedModelResponse,
-    GatewayBudgetPolicy,
-    GatewayEndpointModelConfig,
-    GatewayGuardrail,
-    GetAssessmentRequest,
-    GetAssessmentRequestResponse,
-    GetCurrentUserResponse,
-    GetDataset,
-    GetDatasetExperimentIds,
-    GetDatasetExperimentIdsResponse,
-    GetDatasetRecords,
-    GetDatasetRecordsResponse,
-    GetDatasetResponse,
-    GetExperiment,
-    GetExperimentByName,
-    GetExperimentByNameResponse,
-    GetExperimentResponse,
-    GetGatewayBudgetPolicy,
-    GetGatewayBudgetPolicyResponse,
-    GetGatewayEndpoint,
-    GetGatewayEndpointResponse,
-    GetGatewayGuardrail,
-    GetGatewayGuardrailResponse,
-    GetGatewayModelDefinition,
-    GetGatewayModelDefinitionResponse,
-    GetGatewaySecretInfo,
-    GetGatewaySecretInfoResponse,
-    GetIssue,
-    GetIssueResponse,
-    GetLabelSchema,
-    GetLabelSchemaByName,
-    GetLabelSchemaByNameResponse,
-    GetLabelSchemaResponse,
-    GetLatestVersions,
-    GetLatestVersionsResponse,
-    GetLoggedModel,
-    GetLoggedModelResponse,
-    GetMetricHistory,
-    GetMetricHistoryBulkInterval,
-    GetMetricHistoryBulkIntervalResponse,
-    GetMetricHistoryResponse,
-    GetModelVersion,
-    GetModelVersionByAlias,
-    GetModelVersionByAliasResponse,
-    GetModelVersionDownloadUri,
-    GetModelVersionDownloadUriResponse,
-    GetModelVersionResponse,
-    GetOnlineScoringConfigs,
-    GetOnlineScoringConfigsResponse,
-    GetOnlineTraceDetails,
-    GetOnlineTraceDetailsResponse,
-    GetOrCreateUserQueue,
-    GetOrCreateUserQueueResponse,
-    GetPresignedDownloadUrl,
-    GetPresignedDownloadUrlResponse,
-    GetPromptOptimizationJob,
-    GetPromptOptimizationJobResponse,
-    GetRegisteredModel,
-    GetRegisteredModelResponse,
-    GetReviewQueue,
-    GetReviewQueueByName,
-    GetReviewQueueByNameResponse,
-    GetReviewQueueResponse,
-    GetRole,
-    GetRoleResponse,
-    GetRun,
-    GetRunResponse,
-    GetScorer,
-    GetScorerResponse,
-    GetServerInfoResponse,
-    GetTrace,
-    GetTraceInfo,
-    GetTraceInfoResponse,
-    GetTraceInfoV3,
-    GetTraceInfoV3Response,
-    GetTraceResponse,
-    GetUser,
-    GetUserPermission,
-    GetUserPermissionResponse,
-    GetUserResponse,
-    GetWebhook,
-    GetWebhookResponse,
-    GetWorkspace,
-    GetWorkspaceResponse,
-    GrantUserPermission,
-    GuardrailAction,
-    GuardrailStage,
-    Issue,
-    LabelSchema,
-    LabelSchemaInput,
-    LabelSchemaType,
-    LinkPromptsToTrace,
-    LinkPromptsToTracePromptVersionRef,
-    LinkPromptsToTraceResponse,
-    LinkTracesToRun,
-    LinkTracesToRunResponse,
-    ListArtifacts,
-    ListArtifactsResponse,
-    ListCurrentUserPermissionsResponse,
-    ListEndpointGuardrailConfigs,
-    ListEndpointGuardrailConfigsResponse,
-    ListGatewayBudgetPolicies,
-    ListGatewayBudgetPoliciesResponse,
-    ListGatewayBudgetWindows,
-    ListGatewayBudgetWindowsResponse,
-    ListGatewayEndpointBindings,
-    ListGatewayEndpointBindingsResponse,
-    ListGatewayEndpoints,
-    ListGatewayEndpointsResponse,
-    ListGatewayGuardrails,
-    ListGatewayGuardrailsResponse,
-    ListGatewayModelDefinitions,
-    ListGatewayModelDefinitionsResponse,
-    ListGatewaySecretInfos,
-    ListGatewaySecretInfosResponse,
-    ListLabelSchemas,
-    ListLabelSchemasResponse,
-    ListLoggedModelArtifacts,
-    ListLoggedModelArtifactsResponse,
-    ListReviewQueueItems,
-    ListReviewQueueItemsResponse,
-    ListReviewQueues,
-    ListReviewQueuesResponse,
-    ListRolePermissions,
-    ListRolePermissionsResponse,
-    ListRoles,
-    ListRolesResponse,
-    ListRoleUsers,
-    ListRoleUsersResponse,
-    ListScorers,
-    ListScorersResponse,
-    ListScorerVersions,
-    ListScorerVersionsResponse,
-    ListUserPermissions,
-    ListUserPermissionsResponse,
-    ListUserRoles,
-    ListUserRolesResponse,
-    ListUsersResponse,
-    ListWebhooks,
-    ListWebhooksResponse,
-    ListWorkspaces,
-    ListWorkspacesResponse,
-    LogBatch,
-    LogBatchResponse,
-    LoggedModel,
-    LoggedModelParameter,
-    LoggedModelStatus,
-    LoggedModelTag,
-    LogInputs,
-    LogInputsResponse,
-    LogLoggedModelParamsRequest,
-    LogLoggedModelParamsRequestResponse,
-    LogMetric,
-    LogMetricResponse,
-    LogModel,
-    LogModelResponse,
-    LogOutputs,
-    LogOutputsResponse,
-    LogParam,
-    LogParamResponse,
-    Metric,
-    MetricAggregation,
-    MetricDataPoint,
-    MetricViewType,
-    ModelInput,
-    ModelOutput,
-    ModelVersion,
-    ModelVersionTag,
-    MultipartUploadPart,
-    Param,
-    Permission,
-    PromptOptimizationJobConfig,
-    PromptOptimizationJobTag,
-    QueryTraceMetrics,
-    QueryTraceMetricsResponse,
-    RegisteredModel,
-    RegisteredModelTag,
-    RegisterScorer,
-    RegisterScorerResponse,
-    RemoveDatasetFromExperiments,
-    RemoveDatasetFromExperimentsResponse,
-    RemoveGuardrailFromEndpoint,
-    RemoveGuardrailFromEndpointResponse,
-    RemoveItemsFromReviewQueue,
-    RemoveItemsFromReviewQueueResponse,
-    RemoveRolePermission,
-    RenameRegisteredModel,
-    RenameRegisteredModelResponse,
-    RestoreExperiment,
-    RestoreExperimentResponse,
-    RestoreRun,
-    RestoreRunResponse,
-    ReviewItemType,
-    ReviewQueue,
-    ReviewQueueItem,
-    ReviewQueueType,
-    ReviewStatus,
-    RevokeUserPermission,
-    RoutingStrategy,
-    Run,
-    RunStatus,
-    RunTag,
-    SearchDatasets,
-    SearchDatasetsResponse,
-    SearchEvaluationDatasets,
-    SearchEvaluationDatasetsResponse,
-    SearchExperiments,
-    SearchExperimentsResponse,
-    SearchIssues,
-    SearchIssuesResponse,
-    SearchLoggedModels,
-    SearchLoggedModelsDataset,
-    SearchLoggedModelsOrderBy,
-    SearchLoggedModelsResponse,
-    SearchModelVersions,
-    SearchModelVersionsResponse,
-    SearchPromptOptimizationJobs,
-    SearchPromptOptimizationJobsResponse,
-    SearchRegisteredModels,
-    SearchRegisteredModelsResponse,
-    SearchRuns,
-    SearchRunsResponse,
-    SearchTraces,
-    SearchTracesResponse,
-    SearchTracesV3,
-    SearchTracesV3Response,
-    SearchUnifiedTraces,
-    SearchUnifiedTracesResponse,
-    SetDatasetTags,
-    SetDatasetTagsResponse,
-    SetExperimentTag,
-    SetExperimentTagResponse,
-    SetGatewayEndpointTag,
-    SetGatewayEndpointTagResponse,
-    SetLoggedModelTags,
-    SetLoggedModelTagsResponse,
-    SetModelVersionTag,
-    SetModelVersionTagResponse,
-    SetRegisteredModelAlias,
-    SetRegisteredModelAliasResponse,
-    SetRegisteredModelTag,
-    SetRegisteredModelTagResponse,
-    SetReviewQueueItemStatus,
-    SetReviewQueueItemStatusResponse,
-    SetTag,
-    SetTagResponse,
-    SetTraceTag,
-    SetTraceTagResponse,
-    SetTraceTagV3,
-    SetTraceTagV3Response,
-    StartTrace,
-    StartTraceResponse,
-    StartTraceV3,
-    StartTraceV3Response,
-    TestWebhook,
-    TestWebhookResponse,
-    Trace,
-    TraceArchivalConfig,
-    TraceInfo,
-    TraceInfoV3,
-    TraceLocation,
-    TraceRequestMetadata,
-    TraceStatus,
-    TraceTag,
-    TransitionModelVersionStage,
-    TransitionModelVersionStageResponse,
-    UnassignRole,
-    UpdateAssessment,
-    UpdateAssessmentResponse,
-    UpdateEndpointGuardrailConfig,
-    UpdateEndpointGuardrailConfigResponse,
-    UpdateExperiment,
-    UpdateExperimentResponse,
-    UpdateGatewayBudgetPolicy,
-    UpdateGatewayBudgetPolicyResponse,
-    UpdateGatewayEndpoint,
-    UpdateGatewayEndpointResponse,
-    UpdateGatewayModelDefinition,
-    UpdateGatewayModelDefinitionResponse,
-    UpdateGatewaySecret,
-    UpdateGatewaySecretResponse,
-    UpdateIssue,
-    UpdateIssueResponse,
-    UpdateLabelSchema,
-    UpdateLabelSchemaResponse,
-    UpdateModelVersion,
-    UpdateModelVersionResponse,
-    UpdateRegisteredModel,
-    UpdateRegisteredModelResponse,
-    UpdateReviewQueue,
-    UpdateReviewQueueResponse,
-    UpdateRole,
-    UpdateRolePermission,
-    UpdateRolePermissionResponse,
-    UpdateRoleResponse,
-    UpdateRun,
-    UpdateRunResponse,
-    UpdateUserAdmin,
-    UpdateUserPassword,
-    UpdateWebhook,
-    UpdateWebhookResponse,
-    UpdateWorkspace,
-    UpdateWorkspaceResponse,
-    UploadArtifact,
-    UploadArtifactResponse,
-    UpsertDatasetRecords,
-    UpsertDatasetRecordsResponse,
-    UpsertOnlineScoringConfig,
-    UpsertOnlineScoringConfigResponse,
-    ViewType,
-    Webhook,
-    WebhookEvent,
-    WebhookStatus,
-)
+from . import models as _m
+
+if TYPE_CHECKING:
+    # Annotations only: at runtime each method takes its models from ``_m`` when first called,
+    # so importing the client loads no models module.
+    from mlflow_rest_sdk._runtime.retry import RetryPolicy
+
+    from .models import (
+        AbortMultipartUpload,
+        AbortMultipartUploadResponse,
+        AddDatasetToExperiments,
+        AddDatasetToExperimentsResponse,
+        AddGuardrailToEndpoint,
+        AddGuardrailToEndpointResponse,
+        AddItemsToReviewQueue,
+        AddItemsToReviewQueueResponse,
+        AddRolePermission,
+        AddRolePermissionResponse,
+        ArtifactsListArtifacts,
+        ArtifactsListArtifactsResponse,
+        Assessment,
+        AssignRole,
+        AssignRoleResponse,
+        AttachModelToGatewayEndpoint,
+        AttachModelToGatewayEndpointResponse,
+        BatchGetTraceInfos,
+        BatchGetTraceInfosResponse,
+        BatchGetTraces,
+        BatchGetTracesResponse,
+        BudgetAction,
+        BudgetDuration,
+        BudgetTargetScope,
+        BudgetUnit,
+        CalculateTraceFilterCorrelation,
+        CalculateTraceFilterCorrelationResponse,
+        CancelPromptOptimizationJob,
+        CancelPromptOptimizationJobResponse,
+        CompleteMultipartUpload,
+        CompleteMultipartUploadResponse,
+        CreateAssessment,
+        CreateAssessmentResponse,
+        CreateDataset,
+        CreateDatasetResponse,
+        CreateExperiment,
+        CreateExperimentResponse,
+        CreateGatewayBudgetPolicy,
+        CreateGatewayBudgetPolicyResponse,
+        CreateGatewayEndpoint,
+        CreateGatewayEndpointBinding,
+        CreateGatewayEndpointBindingResponse,
+        CreateGatewayEndpointResponse,
+        CreateGatewayGuardrail,
+        CreateGatewayGuardrailResponse,
+        CreateGatewayModelDefinition,
+        CreateGatewayModelDefinitionResponse,
+        CreateGatewaySecret,
+        CreateGatewaySecretResponse,
+        CreateIssue,
+        CreateIssueResponse,
+        CreateLabelSchema,
+        CreateLabelSchemaResponse,
+        CreateLoggedModel,
+        CreateLoggedModelResponse,
+        CreateModelVersion,
+        CreateModelVersionResponse,
+        CreateMultipartUpload,
+        CreateMultipartUploadResponse,
+        CreatePresignedDownloadUrl,
+        CreatePresignedDownloadUrlResponse,
+        CreatePresignedUploadUrl,
+        CreatePresignedUploadUrlResponse,
+        CreatePromptOptimizationJob,
+        CreatePromptOptimizationJobResponse,
+        CreateRegisteredModel,
+        CreateRegisteredModelResponse,
+        CreateReviewQueue,
+        CreateReviewQueueResponse,
+        CreateRole,
+        CreateRoleResponse,
+        CreateRun,
+        CreateRunResponse,
+        CreateUser,
+        CreateUserResponse,
+        CreateWebhook,
+        CreateWebhookResponse,
+        CreateWorkspace,
+        CreateWorkspaceResponse,
+        DatasetInput,
+        DatasetRecordSourceSourceType,
+        DatasetsDataset,
+        DeleteArtifactResponse,
+        DeleteAssessment,
+        DeleteAssessmentResponse,
+        DeleteDataset,
+        DeleteDatasetRecords,
+        DeleteDatasetRecordsResponse,
+        DeleteDatasetResponse,
+        DeleteDatasetTag,
+        DeleteDatasetTagResponse,
+        DeleteExperiment,
+        DeleteExperimentResponse,
+        DeleteExperimentTag,
+        DeleteExperimentTagResponse,
+        DeleteGatewayBudgetPolicy,
+        DeleteGatewayBudgetPolicyResponse,
+        DeleteGatewayEndpoint,
+        DeleteGatewayEndpointBinding,
+        DeleteGatewayEndpointBindingResponse,
+        DeleteGatewayEndpointResponse,
+        DeleteGatewayEndpointTag,
+        DeleteGatewayEndpointTagResponse,
+        DeleteGatewayGuardrail,
+        DeleteGatewayGuardrailResponse,
+        DeleteGatewayModelDefinition,
+        DeleteGatewayModelDefinitionResponse,
+        DeleteGatewaySecret,
+        DeleteGatewaySecretResponse,
+        DeleteLabelSchema,
+        DeleteLabelSchemaResponse,
+        DeleteLoggedModel,
+        DeleteLoggedModelResponse,
+        DeleteLoggedModelTag,
+        DeleteLoggedModelTagResponse,
+        DeleteModelVersion,
+        DeleteModelVersionResponse,
+        DeleteModelVersionTag,
+        DeleteModelVersionTagResponse,
+        DeletePromptOptimizationJob,
+        DeletePromptOptimizationJobResponse,
+        DeleteRegisteredModel,
+        DeleteRegisteredModelAlias,
+        DeleteRegisteredModelAliasResponse,
+        DeleteRegisteredModelResponse,
+        DeleteRegisteredModelTag,
+        DeleteRegisteredModelTagResponse,
+        DeleteReviewQueue,
+        DeleteReviewQueueResponse,
+        DeleteRole,
+        DeleteRun,
+        DeleteRunResponse,
+        DeleteScorer,
+        DeleteScorerResponse,
+        DeleteTag,
+        DeleteTagResponse,
+        DeleteTraces,
+        DeleteTracesResponse,
+        DeleteTracesV3,
+        DeleteTracesV3Response,
+        DeleteTraceTag,
+        DeleteTraceTagResponse,
+        DeleteTraceTagV3,
+        DeleteTraceTagV3Response,
+        DeleteUser,
+        DeleteWebhook,
+        DeleteWebhookResponse,
+        DeleteWorkspace,
+        DeleteWorkspaceResponse,
+        DetachModelFromGatewayEndpoint,
+        DetachModelFromGatewayEndpointResponse,
+        EndTrace,
+        EndTraceResponse,
+        Experiment,
+        ExperimentTag,
+        FallbackConfig,
+        FileInfo,
+        FinalizeLoggedModel,
+        FinalizeLoggedModelResponse,
+        GatewayBudgetPolicy,
+        GatewayEndpointModelConfig,
+        GatewayGuardrail,
+        GetAssessmentRequest,
+        GetAssessmentRequestResponse,
+        GetCurrentUserResponse,
+        GetDataset,
+        GetDatasetExperimentIds,
+        GetDatasetExperimentIdsResponse,
+        GetDatasetRecords,
+        GetDatasetRecordsResponse,
+        GetDatasetResponse,
+        GetExperiment,
+        GetExperimentByName,
+        GetExperimentByNameResponse,
+        GetExperimentResponse,
+        GetGatewayBudgetPolicy,
+        GetGatewayBudgetPolicyResponse,
+        GetGatewayEndpoint,
+        GetGatewayEndpointResponse,
+        GetGatewayGuardrail,
+        GetGatewayGuardrailResponse,
+        GetGatewayModelDefinition,
+        GetGatewayModelDefinitionResponse,
+        GetGatewaySecretInfo,
+        GetGatewaySecretInfoResponse,
+        GetIssue,
+        GetIssueResponse,
+        GetLabelSchema,
+        GetLabelSchemaByName,
+        GetLabelSchemaByNameResponse,
+        GetLabelSchemaResponse,
+        GetLatestVersions,
+        GetLatestVersionsResponse,
+        GetLoggedModel,
+        GetLoggedModelResponse,
+        GetMetricHistory,
+        GetMetricHistoryBulkInterval,
+        GetMetricHistoryBulkIntervalResponse,
+        GetMetricHistoryResponse,
+        GetModelVersion,
+        GetModelVersionByAlias,
+        GetModelVersionByAliasResponse,
+        GetModelVersionDownloadUri,
+        GetModelVersionDownloadUriResponse,
+        GetModelVersionResponse,
+        GetOnlineScoringConfigs,
+        GetOnlineScoringConfigsResponse,
+        GetOnlineTraceDetails,
+        GetOnlineTraceDetailsResponse,
+        GetOrCreateUserQueue,
+        GetOrCreateUserQueueResponse,
+        GetPresignedDownloadUrlResponse,
+        GetPromptOptimizationJob,
+        GetPromptOptimizationJobResponse,
+        GetRegisteredModel,
+        GetRegisteredModelResponse,
+        GetReviewQueue,
+        GetReviewQueueByName,
+        GetReviewQueueByNameResponse,
+        GetReviewQueueResponse,
+        GetRole,
+        GetRoleResponse,
+        GetRun,
+        GetRunResponse,
+        GetScorer,
+        GetScorerResponse,
+        GetServerInfoResponse,
+        GetTrace,
+        GetTraceInfo,
+        GetTraceInfoResponse,
+        GetTraceInfoV3,
+        GetTraceInfoV3Response,
+        GetTraceResponse,
+        GetUser,
+        GetUserPermission,
+        GetUserPermissionResponse,
+        GetUserResponse,
+        GetWebhook,
+        GetWebhookResponse,
+        GetWorkspace,
+        GetWorkspaceResponse,
+        GrantUserPermission,
+        GuardrailAction,
+        GuardrailStage,
+        Issue,
+        LabelSchema,
+        LabelSchemaInput,
+        LabelSchemaType,
+        LinkPromptsToTrace,
+        LinkPromptsToTracePromptVersionRef,
+        LinkPromptsToTraceResponse,
+        LinkTracesToRun,
+        LinkTracesToRunResponse,
+        ListArtifacts,
+        ListArtifactsResponse,
+        ListCurrentUserPermissionsResponse,
+        ListEndpointGuardrailConfigs,
+        ListEndpointGuardrailConfigsResponse,
+        ListGatewayBudgetPolicies,
+        ListGatewayBudgetPoliciesResponse,
+        ListGatewayBudgetWindowsResponse,
+        ListGatewayEndpointBindings,
+        ListGatewayEndpointBindingsResponse,
+        ListGatewayEndpoints,
+        ListGatewayEndpointsResponse,
+        ListGatewayGuardrails,
+        ListGatewayGuardrailsResponse,
+        ListGatewayModelDefinitions,
+        ListGatewayModelDefinitionsResponse,
+        ListGatewaySecretInfos,
+        ListGatewaySecretInfosResponse,
+        ListLabelSchemas,
+        ListLabelSchemasResponse,
+        ListLoggedModelArtifacts,
+        ListLoggedModelArtifactsResponse,
+        ListReviewQueueItems,
+        ListReviewQueueItemsResponse,
+        ListReviewQueues,
+        ListReviewQueuesResponse,
+        ListRolePermissions,
+        ListRolePermissionsResponse,
+        ListRoles,
+        ListRolesResponse,
+        ListRoleUsers,
+        ListRoleUsersResponse,
+        ListScorers,
+        ListScorersResponse,
+        ListScorerVersions,
+        ListScorerVersionsResponse,
+        ListUserPermissions,
+        ListUserPermissionsResponse,
+        ListUserRoles,
+        ListUserRolesResponse,
+        ListUsersResponse,
+        ListWebhooks,
+        ListWebhooksResponse,
+        ListWorkspacesResponse,
+        LogBatch,
+        LogBatchResponse,
+        LoggedModel,
+        LoggedModelParameter,
+        LoggedModelStatus,
+        LoggedModelTag,
+        LogInputs,
+        LogInputsResponse,
+        LogLoggedModelParamsRequest,
+        LogLoggedModelParamsRequestResponse,
+        LogMetric,
+        LogMetricResponse,
+        LogModel,
+        LogModelResponse,
+        LogOutputs,
+        LogOutputsResponse,
+        LogParam,
+        LogParamResponse,
+        Metric,
+        MetricAggregation,
+        MetricDataPoint,
+        MetricViewType,
+        ModelInput,
+        ModelOutput,
+        ModelVersion,
+        ModelVersionTag,
+        MultipartUploadPart,
+        Param,
+        Permission,
+        PromptOptimizationJobConfig,
+        PromptOptimizationJobTag,
+        QueryTraceMetrics,
+        QueryTraceMetricsResponse,
+        RegisteredModel,
+        RegisteredModelTag,
+        RegisterScorer,
+        RegisterScorerResponse,
+        RemoveDatasetFromExperiments,
+        RemoveDatasetFromExperimentsResponse,
+        RemoveGuardrailFromEndpoint,
+        RemoveGuardrailFromEndpointResponse,
+        RemoveItemsFromReviewQueue,
+        RemoveItemsFromReviewQueueResponse,
+        RemoveRolePermission,
+        RenameRegisteredModel,
+        RenameRegisteredModelResponse,
+        RestoreExperiment,
+        RestoreExperimentResponse,
+        RestoreRun,
+        RestoreRunResponse,
+        ReviewItemType,
+        ReviewQueue,
+        ReviewQueueItem,
+        ReviewQueueType,
+        ReviewStatus,
+        RevokeUserPermission,
+        RoutingStrategy,
+        Run,
+        RunStatus,
+        RunTag,
+        SearchDatasets,
+        SearchDatasetsResponse,
+        SearchEvaluationDatasets,
+        SearchEvaluationDatasetsResponse,
+        SearchExperiments,
+        SearchExperimentsResponse,
+        SearchIssues,
+        SearchIssuesResponse,
+        SearchLoggedModels,
+        SearchLoggedModelsDataset,
+        SearchLoggedModelsOrderBy,
+        SearchLoggedModelsResponse,
+        SearchModelVersions,
+        SearchModelVersionsResponse,
+        SearchPromptOptimizationJobs,
+        SearchPromptOptimizationJobsResponse,
+        SearchRegisteredModels,
+        SearchRegisteredModelsResponse,
+        SearchRuns,
+        SearchRunsResponse,
+        SearchTraces,
+        SearchTracesResponse,
+        SearchTracesV3,
+        SearchTracesV3Response,
+        SearchUnifiedTraces,
+        SearchUnifiedTracesResponse,
+        SetDatasetTags,
+        SetDatasetTagsResponse,
+        SetExperimentTag,
+        SetExperimentTagResponse,
+        SetGatewayEndpointTag,
+        SetGatewayEndpointTagResponse,
+        SetLoggedModelTags,
+        SetLoggedModelTagsResponse,
+        SetModelVersionTag,
+        SetModelVersionTagResponse,
+        SetRegisteredModelAlias,
+        SetRegisteredModelAliasResponse,
+        SetRegisteredModelTag,
+        SetRegisteredModelTagResponse,
+        SetReviewQueueItemStatus,
+        SetReviewQueueItemStatusResponse,
+        SetTag,
+        SetTagResponse,
+        SetTraceTag,
+        SetTraceTagResponse,
+        SetTraceTagV3,
+        SetTraceTagV3Response,
+        StartTrace,
+        StartTraceResponse,
+        StartTraceV3,
+        StartTraceV3Response,
+        TestWebhook,
+        TestWebhookResponse,
+        Trace,
+        TraceArchivalConfig,
+        TraceInfo,
+        TraceInfoV3,
+        TraceLocation,
+        TraceRequestMetadata,
+        TraceStatus,
+        TraceTag,
+        TransitionModelVersionStage,
+        TransitionModelVersionStageResponse,
+        UnassignRole,
+        UpdateAssessment,
+        UpdateAssessmentResponse,
+        UpdateEndpointGuardrailConfig,
+        UpdateEndpointGuardrailConfigResponse,
+        UpdateExperiment,
+        UpdateExperimentResponse,
+        UpdateGatewayBudgetPolicy,
+        UpdateGatewayBudgetPolicyResponse,
+        UpdateGatewayEndpoint,
+        UpdateGatewayEndpointResponse,
+        UpdateGatewayModelDefinition,
+        UpdateGatewayModelDefinitionResponse,
+        UpdateGatewaySecret,
+        UpdateGatewaySecretResponse,
+        UpdateIssue,
+        UpdateIssueResponse,
+        UpdateLabelSchema,
+        UpdateLabelSchemaResponse,
+        UpdateModelVersion,
+        UpdateModelVersionResponse,
+        UpdateRegisteredModel,
+        UpdateRegisteredModelResponse,
+        UpdateReviewQueue,
+        UpdateReviewQueueResponse,
+        UpdateRole,
+        UpdateRolePermission,
+        UpdateRolePermissionResponse,
+        UpdateRoleResponse,
+        UpdateRun,
+        UpdateRunResponse,
+        UpdateUserAdmin,
+        UpdateUserPassword,
+        UpdateWebhook,
+        UpdateWebhookResponse,
+        UpdateWorkspace,
+        UpdateWorkspaceResponse,
+        UploadArtifactResponse,
+        UpsertDatasetRecords,
+        UpsertDatasetRecordsResponse,
+        UpsertOnlineScoringConfig,
+        UpsertOnlineScoringConfigResponse,
+        ViewType,
+        Webhook,
+        WebhookEvent,
+        WebhookStatus,
+    )
 
 __all__ = ["GeneratedMlflowClient"]
 
@@ -509,8 +509,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_PROXIED_ARTIFACTS,
-            ArtifactsListArtifacts,
-            ArtifactsListArtifactsResponse,
+            _m.ArtifactsListArtifacts,
+            _m.ArtifactsListArtifactsResponse,
             request,
             {"path": path},
             timeout=timeout,
@@ -531,8 +531,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_ARTIFACT,
-            DeleteArtifact,
-            DeleteArtifactResponse,
+            _m.DeleteArtifact,
+            _m.DeleteArtifactResponse,
             None,
             {},
             path_args={"artifact_path": artifact_path},
@@ -554,7 +554,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DOWNLOAD_ARTIFACT,
-            DownloadArtifact,
+            _m.DownloadArtifact,
             bytes,
             None,
             {},
@@ -578,8 +578,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPLOAD_ARTIFACT,
-            UploadArtifact,
-            UploadArtifactResponse,
+            _m.UploadArtifact,
+            _m.UploadArtifactResponse,
             None,
             {},
             path_args={"artifact_path": artifact_path},
@@ -606,8 +606,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ABORT_MULTIPART_UPLOAD,
-            AbortMultipartUpload,
-            AbortMultipartUploadResponse,
+            _m.AbortMultipartUpload,
+            _m.AbortMultipartUploadResponse,
             request,
             {"path": path, "upload_id": upload_id},
             path_args={"artifact_path": artifact_path},
@@ -634,8 +634,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.COMPLETE_MULTIPART_UPLOAD,
-            CompleteMultipartUpload,
-            CompleteMultipartUploadResponse,
+            _m.CompleteMultipartUpload,
+            _m.CompleteMultipartUploadResponse,
             request,
             {"path": path, "upload_id": upload_id, "parts": parts},
             path_args={"artifact_path": artifact_path},
@@ -661,8 +661,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_MULTIPART_UPLOAD,
-            CreateMultipartUpload,
-            CreateMultipartUploadResponse,
+            _m.CreateMultipartUpload,
+            _m.CreateMultipartUploadResponse,
             request,
             {"path": path, "num_parts": num_parts},
             path_args={"artifact_path": artifact_path},
@@ -684,8 +684,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_PRESIGNED_DOWNLOAD_URL,
-            GetPresignedDownloadUrl,
-            GetPresignedDownloadUrlResponse,
+            _m.GetPresignedDownloadUrl,
+            _m.GetPresignedDownloadUrlResponse,
             None,
             {},
             path_args={"artifact_path": artifact_path},
@@ -712,8 +712,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_ARTIFACTS,
-            ListArtifacts,
-            ListArtifactsResponse,
+            _m.ListArtifacts,
+            _m.ListArtifactsResponse,
             request,
             {"run_id": run_id, "run_uuid": run_uuid, "path": path, "page_token": page_token},
             timeout=timeout,
@@ -739,8 +739,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_ARTIFACTS,
-            ListArtifacts,
-            ListArtifactsResponse,
+            _m.ListArtifacts,
+            _m.ListArtifactsResponse,
             request,
             {"run_id": run_id, "run_uuid": run_uuid, "path": path},
             max_items=max_items,
@@ -766,8 +766,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_PRESIGNED_DOWNLOAD_URL,
-            CreatePresignedDownloadUrl,
-            CreatePresignedDownloadUrlResponse,
+            _m.CreatePresignedDownloadUrl,
+            _m.CreatePresignedDownloadUrlResponse,
             request,
             {"run_id": run_id, "path": path, "expiration": expiration},
             timeout=timeout,
@@ -793,8 +793,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_PRESIGNED_UPLOAD_URL,
-            CreatePresignedUploadUrl,
-            CreatePresignedUploadUrlResponse,
+            _m.CreatePresignedUploadUrl,
+            _m.CreatePresignedUploadUrlResponse,
             request,
             {"run_id": run_id, "path": path, "expiration": expiration, "model_id": model_id},
             timeout=timeout,
@@ -819,8 +819,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_EXPERIMENT,
-            CreateExperiment,
-            CreateExperimentResponse,
+            _m.CreateExperiment,
+            _m.CreateExperimentResponse,
             request,
             {"name": name, "artifact_location": artifact_location, "tags": tags},
             timeout=timeout,
@@ -843,8 +843,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_EXPERIMENT,
-            DeleteExperiment,
-            DeleteExperimentResponse,
+            _m.DeleteExperiment,
+            _m.DeleteExperimentResponse,
             request,
             {"experiment_id": experiment_id},
             timeout=timeout,
@@ -868,8 +868,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_EXPERIMENT_TAG,
-            DeleteExperimentTag,
-            DeleteExperimentTagResponse,
+            _m.DeleteExperimentTag,
+            _m.DeleteExperimentTagResponse,
             request,
             {"experiment_id": experiment_id, "key": key},
             timeout=timeout,
@@ -892,8 +892,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_EXPERIMENT,
-            GetExperiment,
-            GetExperimentResponse,
+            _m.GetExperiment,
+            _m.GetExperimentResponse,
             request,
             {"experiment_id": experiment_id},
             timeout=timeout,
@@ -916,8 +916,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_EXPERIMENT_BY_NAME,
-            GetExperimentByName,
-            GetExperimentByNameResponse,
+            _m.GetExperimentByName,
+            _m.GetExperimentByNameResponse,
             request,
             {"experiment_name": experiment_name},
             timeout=timeout,
@@ -940,8 +940,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.RESTORE_EXPERIMENT,
-            RestoreExperiment,
-            RestoreExperimentResponse,
+            _m.RestoreExperiment,
+            _m.RestoreExperimentResponse,
             request,
             {"experiment_id": experiment_id},
             timeout=timeout,
@@ -969,8 +969,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_EXPERIMENTS,
-            SearchExperiments,
-            SearchExperimentsResponse,
+            _m.SearchExperiments,
+            _m.SearchExperimentsResponse,
             request,
             {
                 "max_results": max_results,
@@ -1003,8 +1003,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_EXPERIMENTS,
-            SearchExperiments,
-            SearchExperimentsResponse,
+            _m.SearchExperiments,
+            _m.SearchExperimentsResponse,
             request,
             {
                 "max_results": max_results,
@@ -1035,8 +1035,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_EXPERIMENT_TAG,
-            SetExperimentTag,
-            SetExperimentTagResponse,
+            _m.SetExperimentTag,
+            _m.SetExperimentTagResponse,
             request,
             {"experiment_id": experiment_id, "key": key, "value": value},
             timeout=timeout,
@@ -1060,8 +1060,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_EXPERIMENT,
-            UpdateExperiment,
-            UpdateExperimentResponse,
+            _m.UpdateExperiment,
+            _m.UpdateExperimentResponse,
             request,
             {"experiment_id": experiment_id, "new_name": new_name},
             timeout=timeout,
@@ -1087,8 +1087,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_ONLINE_TRACE_DETAILS,
-            GetOnlineTraceDetails,
-            GetOnlineTraceDetailsResponse,
+            _m.GetOnlineTraceDetails,
+            _m.GetOnlineTraceDetailsResponse,
             request,
             {
                 "trace_id": trace_id,
@@ -1121,8 +1121,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_LOGGED_MODEL,
-            CreateLoggedModel,
-            CreateLoggedModelResponse,
+            _m.CreateLoggedModel,
+            _m.CreateLoggedModelResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -1157,8 +1157,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_LOGGED_MODELS,
-            SearchLoggedModels,
-            SearchLoggedModelsResponse,
+            _m.SearchLoggedModels,
+            _m.SearchLoggedModelsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -1193,8 +1193,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_LOGGED_MODELS,
-            SearchLoggedModels,
-            SearchLoggedModelsResponse,
+            _m.SearchLoggedModels,
+            _m.SearchLoggedModelsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -1224,8 +1224,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_LOGGED_MODEL,
-            DeleteLoggedModel,
-            DeleteLoggedModelResponse,
+            _m.DeleteLoggedModel,
+            _m.DeleteLoggedModelResponse,
             request,
             {"model_id": model_id},
             timeout=timeout,
@@ -1248,8 +1248,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_LOGGED_MODEL,
-            GetLoggedModel,
-            GetLoggedModelResponse,
+            _m.GetLoggedModel,
+            _m.GetLoggedModelResponse,
             request,
             {"model_id": model_id},
             timeout=timeout,
@@ -1273,8 +1273,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.FINALIZE_LOGGED_MODEL,
-            FinalizeLoggedModel,
-            FinalizeLoggedModelResponse,
+            _m.FinalizeLoggedModel,
+            _m.FinalizeLoggedModelResponse,
             request,
             {"model_id": model_id, "status": status},
             timeout=timeout,
@@ -1300,8 +1300,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_LOGGED_MODEL_ARTIFACTS,
-            ListLoggedModelArtifacts,
-            ListLoggedModelArtifactsResponse,
+            _m.ListLoggedModelArtifacts,
+            _m.ListLoggedModelArtifactsResponse,
             request,
             {
                 "model_id": model_id,
@@ -1330,8 +1330,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_LOGGED_MODEL_ARTIFACTS,
-            ListLoggedModelArtifacts,
-            ListLoggedModelArtifactsResponse,
+            _m.ListLoggedModelArtifacts,
+            _m.ListLoggedModelArtifactsResponse,
             request,
             {"model_id": model_id, "artifact_directory_path": artifact_directory_path},
             max_items=max_items,
@@ -1356,8 +1356,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_LOGGED_MODEL_PARAMS,
-            LogLoggedModelParamsRequest,
-            LogLoggedModelParamsRequestResponse,
+            _m.LogLoggedModelParamsRequest,
+            _m.LogLoggedModelParamsRequestResponse,
             request,
             {"model_id": model_id, "params": params},
             timeout=timeout,
@@ -1381,8 +1381,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_LOGGED_MODEL_TAGS,
-            SetLoggedModelTags,
-            SetLoggedModelTagsResponse,
+            _m.SetLoggedModelTags,
+            _m.SetLoggedModelTagsResponse,
             request,
             {"model_id": model_id, "tags": tags},
             timeout=timeout,
@@ -1406,8 +1406,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_LOGGED_MODEL_TAG,
-            DeleteLoggedModelTag,
-            DeleteLoggedModelTagResponse,
+            _m.DeleteLoggedModelTag,
+            _m.DeleteLoggedModelTagResponse,
             request,
             {"model_id": model_id, "tag_key": tag_key},
             timeout=timeout,
@@ -1434,8 +1434,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_METRIC_HISTORY,
-            GetMetricHistory,
-            GetMetricHistoryResponse,
+            _m.GetMetricHistory,
+            _m.GetMetricHistoryResponse,
             request,
             {
                 "run_id": run_id,
@@ -1468,8 +1468,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.GET_METRIC_HISTORY,
-            GetMetricHistory,
-            GetMetricHistoryResponse,
+            _m.GetMetricHistory,
+            _m.GetMetricHistoryResponse,
             request,
             {
                 "run_id": run_id,
@@ -1502,8 +1502,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_METRIC_HISTORY_BULK_INTERVAL,
-            GetMetricHistoryBulkInterval,
-            GetMetricHistoryBulkIntervalResponse,
+            _m.GetMetricHistoryBulkInterval,
+            _m.GetMetricHistoryBulkIntervalResponse,
             request,
             {
                 "run_ids": run_ids,
@@ -1538,8 +1538,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_MODEL_VERSION,
-            CreateModelVersion,
-            CreateModelVersionResponse,
+            _m.CreateModelVersion,
+            _m.CreateModelVersionResponse,
             request,
             {
                 "name": name,
@@ -1571,8 +1571,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_MODEL_VERSION,
-            DeleteModelVersion,
-            DeleteModelVersionResponse,
+            _m.DeleteModelVersion,
+            _m.DeleteModelVersionResponse,
             request,
             {"name": name, "version": version},
             timeout=timeout,
@@ -1597,8 +1597,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_MODEL_VERSION_TAG,
-            DeleteModelVersionTag,
-            DeleteModelVersionTagResponse,
+            _m.DeleteModelVersionTag,
+            _m.DeleteModelVersionTagResponse,
             request,
             {"name": name, "version": version, "key": key},
             timeout=timeout,
@@ -1622,8 +1622,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_MODEL_VERSION,
-            GetModelVersion,
-            GetModelVersionResponse,
+            _m.GetModelVersion,
+            _m.GetModelVersionResponse,
             request,
             {"name": name, "version": version},
             timeout=timeout,
@@ -1647,8 +1647,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_MODEL_VERSION_DOWNLOAD_URI,
-            GetModelVersionDownloadUri,
-            GetModelVersionDownloadUriResponse,
+            _m.GetModelVersionDownloadUri,
+            _m.GetModelVersionDownloadUriResponse,
             request,
             {"name": name, "version": version},
             timeout=timeout,
@@ -1674,8 +1674,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_MODEL_VERSIONS,
-            SearchModelVersions,
-            SearchModelVersionsResponse,
+            _m.SearchModelVersions,
+            _m.SearchModelVersionsResponse,
             request,
             {
                 "filter": filter,
@@ -1706,8 +1706,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_MODEL_VERSIONS,
-            SearchModelVersions,
-            SearchModelVersionsResponse,
+            _m.SearchModelVersions,
+            _m.SearchModelVersionsResponse,
             request,
             {"filter": filter, "max_results": max_results, "order_by": order_by},
             max_items=max_items,
@@ -1734,8 +1734,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_MODEL_VERSION_TAG,
-            SetModelVersionTag,
-            SetModelVersionTagResponse,
+            _m.SetModelVersionTag,
+            _m.SetModelVersionTagResponse,
             request,
             {"name": name, "version": version, "key": key, "value": value},
             timeout=timeout,
@@ -1761,8 +1761,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.TRANSITION_MODEL_VERSION_STAGE,
-            TransitionModelVersionStage,
-            TransitionModelVersionStageResponse,
+            _m.TransitionModelVersionStage,
+            _m.TransitionModelVersionStageResponse,
             request,
             {
                 "name": name,
@@ -1792,8 +1792,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_MODEL_VERSION,
-            UpdateModelVersion,
-            UpdateModelVersionResponse,
+            _m.UpdateModelVersion,
+            _m.UpdateModelVersionResponse,
             request,
             {"name": name, "version": version, "description": description},
             timeout=timeout,
@@ -1817,8 +1817,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_REGISTERED_MODEL_ALIAS,
-            DeleteRegisteredModelAlias,
-            DeleteRegisteredModelAliasResponse,
+            _m.DeleteRegisteredModelAlias,
+            _m.DeleteRegisteredModelAliasResponse,
             request,
             {"name": name, "alias": alias},
             timeout=timeout,
@@ -1842,8 +1842,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_MODEL_VERSION_BY_ALIAS,
-            GetModelVersionByAlias,
-            GetModelVersionByAliasResponse,
+            _m.GetModelVersionByAlias,
+            _m.GetModelVersionByAliasResponse,
             request,
             {"name": name, "alias": alias},
             timeout=timeout,
@@ -1868,8 +1868,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_REGISTERED_MODEL_ALIAS,
-            SetRegisteredModelAlias,
-            SetRegisteredModelAliasResponse,
+            _m.SetRegisteredModelAlias,
+            _m.SetRegisteredModelAliasResponse,
             request,
             {"name": name, "alias": alias, "version": version},
             timeout=timeout,
@@ -1895,8 +1895,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_REGISTERED_MODEL,
-            CreateRegisteredModel,
-            CreateRegisteredModelResponse,
+            _m.CreateRegisteredModel,
+            _m.CreateRegisteredModelResponse,
             request,
             {
                 "name": name,
@@ -1924,8 +1924,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_REGISTERED_MODEL,
-            DeleteRegisteredModel,
-            DeleteRegisteredModelResponse,
+            _m.DeleteRegisteredModel,
+            _m.DeleteRegisteredModelResponse,
             request,
             {"name": name},
             timeout=timeout,
@@ -1949,8 +1949,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_REGISTERED_MODEL_TAG,
-            DeleteRegisteredModelTag,
-            DeleteRegisteredModelTagResponse,
+            _m.DeleteRegisteredModelTag,
+            _m.DeleteRegisteredModelTagResponse,
             request,
             {"name": name, "key": key},
             timeout=timeout,
@@ -1973,8 +1973,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_REGISTERED_MODEL,
-            GetRegisteredModel,
-            GetRegisteredModelResponse,
+            _m.GetRegisteredModel,
+            _m.GetRegisteredModelResponse,
             request,
             {"name": name},
             timeout=timeout,
@@ -1998,8 +1998,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_LATEST_VERSIONS,
-            GetLatestVersions,
-            GetLatestVersionsResponse,
+            _m.GetLatestVersions,
+            _m.GetLatestVersionsResponse,
             request,
             {"name": name, "stages": stages},
             timeout=timeout,
@@ -2023,8 +2023,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.RENAME_REGISTERED_MODEL,
-            RenameRegisteredModel,
-            RenameRegisteredModelResponse,
+            _m.RenameRegisteredModel,
+            _m.RenameRegisteredModelResponse,
             request,
             {"name": name, "new_name": new_name},
             timeout=timeout,
@@ -2050,8 +2050,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_REGISTERED_MODELS,
-            SearchRegisteredModels,
-            SearchRegisteredModelsResponse,
+            _m.SearchRegisteredModels,
+            _m.SearchRegisteredModelsResponse,
             request,
             {
                 "filter": filter,
@@ -2082,8 +2082,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_REGISTERED_MODELS,
-            SearchRegisteredModels,
-            SearchRegisteredModelsResponse,
+            _m.SearchRegisteredModels,
+            _m.SearchRegisteredModelsResponse,
             request,
             {"filter": filter, "max_results": max_results, "order_by": order_by},
             max_items=max_items,
@@ -2109,8 +2109,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_REGISTERED_MODEL_TAG,
-            SetRegisteredModelTag,
-            SetRegisteredModelTagResponse,
+            _m.SetRegisteredModelTag,
+            _m.SetRegisteredModelTagResponse,
             request,
             {"name": name, "key": key, "value": value},
             timeout=timeout,
@@ -2135,8 +2135,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_REGISTERED_MODEL,
-            UpdateRegisteredModel,
-            UpdateRegisteredModelResponse,
+            _m.UpdateRegisteredModel,
+            _m.UpdateRegisteredModelResponse,
             request,
             {"name": name, "description": description, "deployment_job_id": deployment_job_id},
             timeout=timeout,
@@ -2163,8 +2163,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_RUN,
-            CreateRun,
-            CreateRunResponse,
+            _m.CreateRun,
+            _m.CreateRunResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -2193,8 +2193,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_RUN,
-            DeleteRun,
-            DeleteRunResponse,
+            _m.DeleteRun,
+            _m.DeleteRunResponse,
             request,
             {"run_id": run_id},
             timeout=timeout,
@@ -2218,8 +2218,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_TAG,
-            DeleteTag,
-            DeleteTagResponse,
+            _m.DeleteTag,
+            _m.DeleteTagResponse,
             request,
             {"run_id": run_id, "key": key},
             timeout=timeout,
@@ -2243,8 +2243,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_RUN,
-            GetRun,
-            GetRunResponse,
+            _m.GetRun,
+            _m.GetRunResponse,
             request,
             {"run_id": run_id, "run_uuid": run_uuid},
             timeout=timeout,
@@ -2270,8 +2270,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_BATCH,
-            LogBatch,
-            LogBatchResponse,
+            _m.LogBatch,
+            _m.LogBatchResponse,
             request,
             {"run_id": run_id, "metrics": metrics, "params": params, "tags": tags},
             timeout=timeout,
@@ -2296,8 +2296,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_INPUTS,
-            LogInputs,
-            LogInputsResponse,
+            _m.LogInputs,
+            _m.LogInputsResponse,
             request,
             {"run_id": run_id, "datasets": datasets, "models": models},
             timeout=timeout,
@@ -2328,8 +2328,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_METRIC,
-            LogMetric,
-            LogMetricResponse,
+            _m.LogMetric,
+            _m.LogMetricResponse,
             request,
             {
                 "run_id": run_id,
@@ -2363,8 +2363,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_MODEL,
-            LogModel,
-            LogModelResponse,
+            _m.LogModel,
+            _m.LogModelResponse,
             request,
             {"run_id": run_id, "model_json": model_json},
             timeout=timeout,
@@ -2390,8 +2390,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_PARAM,
-            LogParam,
-            LogParamResponse,
+            _m.LogParam,
+            _m.LogParamResponse,
             request,
             {"run_id": run_id, "run_uuid": run_uuid, "key": key, "value": value},
             timeout=timeout,
@@ -2415,8 +2415,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LOG_OUTPUTS,
-            LogOutputs,
-            LogOutputsResponse,
+            _m.LogOutputs,
+            _m.LogOutputsResponse,
             request,
             {"run_id": run_id, "models": models},
             timeout=timeout,
@@ -2439,8 +2439,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.RESTORE_RUN,
-            RestoreRun,
-            RestoreRunResponse,
+            _m.RestoreRun,
+            _m.RestoreRunResponse,
             request,
             {"run_id": run_id},
             timeout=timeout,
@@ -2468,8 +2468,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_RUNS,
-            SearchRuns,
-            SearchRunsResponse,
+            _m.SearchRuns,
+            _m.SearchRunsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -2504,8 +2504,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_RUNS,
-            SearchRuns,
-            SearchRunsResponse,
+            _m.SearchRuns,
+            _m.SearchRunsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -2538,8 +2538,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_TAG,
-            SetTag,
-            SetTagResponse,
+            _m.SetTag,
+            _m.SetTagResponse,
             request,
             {"run_id": run_id, "run_uuid": run_uuid, "key": key, "value": value},
             timeout=timeout,
@@ -2566,8 +2566,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_RUN,
-            UpdateRun,
-            UpdateRunResponse,
+            _m.UpdateRun,
+            _m.UpdateRunResponse,
             request,
             {
                 "run_id": run_id,
@@ -2600,8 +2600,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_TRACES,
-            SearchTraces,
-            SearchTracesResponse,
+            _m.SearchTraces,
+            _m.SearchTracesResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -2634,8 +2634,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_TRACES,
-            SearchTraces,
-            SearchTracesResponse,
+            _m.SearchTraces,
+            _m.SearchTracesResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -2667,8 +2667,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.START_TRACE,
-            StartTrace,
-            StartTraceResponse,
+            _m.StartTrace,
+            _m.StartTraceResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -2699,8 +2699,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_TRACES,
-            DeleteTraces,
-            DeleteTracesResponse,
+            _m.DeleteTraces,
+            _m.DeleteTracesResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -2730,8 +2730,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LINK_PROMPTS_TO_TRACE,
-            LinkPromptsToTrace,
-            LinkPromptsToTraceResponse,
+            _m.LinkPromptsToTrace,
+            _m.LinkPromptsToTraceResponse,
             request,
             {"trace_id": trace_id, "prompt_versions": prompt_versions},
             timeout=timeout,
@@ -2755,8 +2755,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LINK_TRACES_TO_RUN,
-            LinkTracesToRun,
-            LinkTracesToRunResponse,
+            _m.LinkTracesToRun,
+            _m.LinkTracesToRunResponse,
             request,
             {"trace_ids": trace_ids, "run_id": run_id},
             timeout=timeout,
@@ -2783,8 +2783,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.END_TRACE,
-            EndTrace,
-            EndTraceResponse,
+            _m.EndTrace,
+            _m.EndTraceResponse,
             request,
             {
                 "request_id": request_id,
@@ -2813,8 +2813,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_TRACE_INFO,
-            GetTraceInfo,
-            GetTraceInfoResponse,
+            _m.GetTraceInfo,
+            _m.GetTraceInfoResponse,
             request,
             {"request_id": request_id},
             timeout=timeout,
@@ -2838,8 +2838,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_TRACE_TAG,
-            DeleteTraceTag,
-            DeleteTraceTagResponse,
+            _m.DeleteTraceTag,
+            _m.DeleteTraceTagResponse,
             request,
             {"request_id": request_id, "key": key},
             timeout=timeout,
@@ -2864,8 +2864,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_TRACE_TAG,
-            SetTraceTag,
-            SetTraceTagResponse,
+            _m.SetTraceTag,
+            _m.SetTraceTagResponse,
             request,
             {"request_id": request_id, "key": key, "value": value},
             timeout=timeout,
@@ -2894,8 +2894,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_UNIFIED_TRACE_HANDLER,
-            SearchUnifiedTraces,
-            SearchUnifiedTracesResponse,
+            _m.SearchUnifiedTraces,
+            _m.SearchUnifiedTracesResponse,
             request,
             {
                 "model_id": model_id,
@@ -2932,8 +2932,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_UNIFIED_TRACE_HANDLER,
-            SearchUnifiedTraces,
-            SearchUnifiedTracesResponse,
+            _m.SearchUnifiedTraces,
+            _m.SearchUnifiedTracesResponse,
             request,
             {
                 "model_id": model_id,
@@ -2965,8 +2965,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_USER,
-            CreateUser,
-            CreateUserResponse,
+            _m.CreateUser,
+            _m.CreateUserResponse,
             request,
             {"username": username, "password": password},
             timeout=timeout,
@@ -2987,7 +2987,7 @@ class GeneratedMlflowClient(SyncClientBase):
         return self._call(
             _e.GET_CURRENT_USER,
             None,
-            GetCurrentUserResponse,
+            _m.GetCurrentUserResponse,
             None,
             {},
             timeout=timeout,
@@ -3010,7 +3010,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_USER,
-            DeleteUser,
+            _m.DeleteUser,
             type(None),
             request,
             {"username": username},
@@ -3034,8 +3034,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_USER,
-            GetUser,
-            GetUserResponse,
+            _m.GetUser,
+            _m.GetUserResponse,
             request,
             {"username": username},
             timeout=timeout,
@@ -3056,7 +3056,7 @@ class GeneratedMlflowClient(SyncClientBase):
         return self._call(
             _e.LIST_USERS,
             None,
-            ListUsersResponse,
+            _m.ListUsersResponse,
             None,
             {},
             timeout=timeout,
@@ -3080,7 +3080,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_USER_ADMIN,
-            UpdateUserAdmin,
+            _m.UpdateUserAdmin,
             type(None),
             request,
             {"username": username, "is_admin": is_admin},
@@ -3107,7 +3107,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_USER_PASSWORD,
-            UpdateUserPassword,
+            _m.UpdateUserPassword,
             type(None),
             request,
             {"username": username, "password": password, "current_password": current_password},
@@ -3132,8 +3132,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_WEBHOOKS,
-            ListWebhooks,
-            ListWebhooksResponse,
+            _m.ListWebhooks,
+            _m.ListWebhooksResponse,
             request,
             {"max_results": max_results, "page_token": page_token},
             timeout=timeout,
@@ -3157,8 +3157,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_WEBHOOKS,
-            ListWebhooks,
-            ListWebhooksResponse,
+            _m.ListWebhooks,
+            _m.ListWebhooksResponse,
             request,
             {"max_results": max_results},
             max_items=max_items,
@@ -3187,8 +3187,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_WEBHOOK,
-            CreateWebhook,
-            CreateWebhookResponse,
+            _m.CreateWebhook,
+            _m.CreateWebhookResponse,
             request,
             {
                 "name": name,
@@ -3218,8 +3218,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_WEBHOOK,
-            DeleteWebhook,
-            DeleteWebhookResponse,
+            _m.DeleteWebhook,
+            _m.DeleteWebhookResponse,
             request,
             {"webhook_id": webhook_id},
             timeout=timeout,
@@ -3242,8 +3242,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_WEBHOOK,
-            GetWebhook,
-            GetWebhookResponse,
+            _m.GetWebhook,
+            _m.GetWebhookResponse,
             request,
             {"webhook_id": webhook_id},
             timeout=timeout,
@@ -3272,8 +3272,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_WEBHOOK,
-            UpdateWebhook,
-            UpdateWebhookResponse,
+            _m.UpdateWebhook,
+            _m.UpdateWebhookResponse,
             request,
             {
                 "webhook_id": webhook_id,
@@ -3305,8 +3305,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.TEST_WEBHOOK,
-            TestWebhook,
-            TestWebhookResponse,
+            _m.TestWebhook,
+            _m.TestWebhookResponse,
             request,
             {"webhook_id": webhook_id, "event": event},
             timeout=timeout,
@@ -3331,8 +3331,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_DATASETS,
-            SearchDatasets,
-            SearchDatasetsResponse,
+            _m.SearchDatasets,
+            _m.SearchDatasetsResponse,
             request,
             {"experiment_ids": experiment_ids},
             timeout=timeout,
@@ -3362,8 +3362,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_DATASET,
-            CreateDataset,
-            CreateDatasetResponse,
+            _m.CreateDataset,
+            _m.CreateDatasetResponse,
             request,
             {
                 "name": name,
@@ -3399,8 +3399,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_EVALUATION_DATASETS,
-            SearchEvaluationDatasets,
-            SearchEvaluationDatasetsResponse,
+            _m.SearchEvaluationDatasets,
+            _m.SearchEvaluationDatasetsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -3433,8 +3433,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_EVALUATION_DATASETS,
-            SearchEvaluationDatasets,
-            SearchEvaluationDatasetsResponse,
+            _m.SearchEvaluationDatasets,
+            _m.SearchEvaluationDatasetsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -3463,8 +3463,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_DATASET,
-            DeleteDataset,
-            DeleteDatasetResponse,
+            _m.DeleteDataset,
+            _m.DeleteDatasetResponse,
             request,
             {"dataset_id": dataset_id},
             timeout=timeout,
@@ -3488,8 +3488,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_DATASET,
-            GetDataset,
-            GetDatasetResponse,
+            _m.GetDataset,
+            _m.GetDatasetResponse,
             request,
             {"dataset_id": dataset_id, "page_token": page_token},
             timeout=timeout,
@@ -3513,8 +3513,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ADD_DATASET_TO_EXPERIMENTS,
-            AddDatasetToExperiments,
-            AddDatasetToExperimentsResponse,
+            _m.AddDatasetToExperiments,
+            _m.AddDatasetToExperimentsResponse,
             request,
             {"dataset_id": dataset_id, "experiment_ids": experiment_ids},
             timeout=timeout,
@@ -3537,8 +3537,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_DATASET_EXPERIMENT_IDS,
-            GetDatasetExperimentIds,
-            GetDatasetExperimentIdsResponse,
+            _m.GetDatasetExperimentIds,
+            _m.GetDatasetExperimentIdsResponse,
             request,
             {"dataset_id": dataset_id},
             timeout=timeout,
@@ -3562,8 +3562,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_DATASET_RECORDS,
-            DeleteDatasetRecords,
-            DeleteDatasetRecordsResponse,
+            _m.DeleteDatasetRecords,
+            _m.DeleteDatasetRecordsResponse,
             request,
             {"dataset_id": dataset_id, "dataset_record_ids": dataset_record_ids},
             timeout=timeout,
@@ -3588,8 +3588,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_DATASET_RECORDS,
-            GetDatasetRecords,
-            GetDatasetRecordsResponse,
+            _m.GetDatasetRecords,
+            _m.GetDatasetRecordsResponse,
             request,
             {"dataset_id": dataset_id, "max_results": max_results, "page_token": page_token},
             timeout=timeout,
@@ -3614,8 +3614,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPSERT_DATASET_RECORDS,
-            UpsertDatasetRecords,
-            UpsertDatasetRecordsResponse,
+            _m.UpsertDatasetRecords,
+            _m.UpsertDatasetRecordsResponse,
             request,
             {"dataset_id": dataset_id, "records": records, "updated_by": updated_by},
             timeout=timeout,
@@ -3639,8 +3639,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.REMOVE_DATASET_FROM_EXPERIMENTS,
-            RemoveDatasetFromExperiments,
-            RemoveDatasetFromExperimentsResponse,
+            _m.RemoveDatasetFromExperiments,
+            _m.RemoveDatasetFromExperimentsResponse,
             request,
             {"dataset_id": dataset_id, "experiment_ids": experiment_ids},
             timeout=timeout,
@@ -3664,8 +3664,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_DATASET_TAGS,
-            SetDatasetTags,
-            SetDatasetTagsResponse,
+            _m.SetDatasetTags,
+            _m.SetDatasetTagsResponse,
             request,
             {"dataset_id": dataset_id, "tags": tags},
             timeout=timeout,
@@ -3689,8 +3689,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_DATASET_TAG,
-            DeleteDatasetTag,
-            DeleteDatasetTagResponse,
+            _m.DeleteDatasetTag,
+            _m.DeleteDatasetTagResponse,
             request,
             {"dataset_id": dataset_id, "key": key},
             timeout=timeout,
@@ -3719,8 +3719,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_BUDGET_POLICY,
-            CreateGatewayBudgetPolicy,
-            CreateGatewayBudgetPolicyResponse,
+            _m.CreateGatewayBudgetPolicy,
+            _m.CreateGatewayBudgetPolicyResponse,
             request,
             {
                 "budget_unit": budget_unit,
@@ -3751,8 +3751,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_BUDGET_POLICY,
-            DeleteGatewayBudgetPolicy,
-            DeleteGatewayBudgetPolicyResponse,
+            _m.DeleteGatewayBudgetPolicy,
+            _m.DeleteGatewayBudgetPolicyResponse,
             request,
             {"budget_policy_id": budget_policy_id},
             timeout=timeout,
@@ -3775,8 +3775,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_BUDGET_POLICY,
-            GetGatewayBudgetPolicy,
-            GetGatewayBudgetPolicyResponse,
+            _m.GetGatewayBudgetPolicy,
+            _m.GetGatewayBudgetPolicyResponse,
             request,
             {"budget_policy_id": budget_policy_id},
             timeout=timeout,
@@ -3800,8 +3800,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_BUDGET_POLICIES,
-            ListGatewayBudgetPolicies,
-            ListGatewayBudgetPoliciesResponse,
+            _m.ListGatewayBudgetPolicies,
+            _m.ListGatewayBudgetPoliciesResponse,
             request,
             {"max_results": max_results, "page_token": page_token},
             timeout=timeout,
@@ -3825,8 +3825,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_BUDGET_POLICIES,
-            ListGatewayBudgetPolicies,
-            ListGatewayBudgetPoliciesResponse,
+            _m.ListGatewayBudgetPolicies,
+            _m.ListGatewayBudgetPoliciesResponse,
             request,
             {"max_results": max_results},
             max_items=max_items,
@@ -3857,8 +3857,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_BUDGET_POLICY,
-            UpdateGatewayBudgetPolicy,
-            UpdateGatewayBudgetPolicyResponse,
+            _m.UpdateGatewayBudgetPolicy,
+            _m.UpdateGatewayBudgetPolicyResponse,
             request,
             {
                 "budget_policy_id": budget_policy_id,
@@ -3887,8 +3887,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_BUDGET_WINDOWS,
-            ListGatewayBudgetWindows,
-            ListGatewayBudgetWindowsResponse,
+            _m.ListGatewayBudgetWindows,
+            _m.ListGatewayBudgetWindowsResponse,
             None,
             {},
             timeout=timeout,
@@ -3914,8 +3914,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_ENDPOINT_BINDING,
-            CreateGatewayEndpointBinding,
-            CreateGatewayEndpointBindingResponse,
+            _m.CreateGatewayEndpointBinding,
+            _m.CreateGatewayEndpointBindingResponse,
             request,
             {
                 "endpoint_id": endpoint_id,
@@ -3945,8 +3945,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_ENDPOINT_BINDING,
-            DeleteGatewayEndpointBinding,
-            DeleteGatewayEndpointBindingResponse,
+            _m.DeleteGatewayEndpointBinding,
+            _m.DeleteGatewayEndpointBindingResponse,
             request,
             {
                 "endpoint_id": endpoint_id,
@@ -3975,8 +3975,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_ENDPOINT_BINDINGS,
-            ListGatewayEndpointBindings,
-            ListGatewayEndpointBindingsResponse,
+            _m.ListGatewayEndpointBindings,
+            _m.ListGatewayEndpointBindingsResponse,
             request,
             {
                 "endpoint_id": endpoint_id,
@@ -4009,8 +4009,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_GATEWAY_ENDPOINT,
-            CreateGatewayEndpoint,
-            CreateGatewayEndpointResponse,
+            _m.CreateGatewayEndpoint,
+            _m.CreateGatewayEndpointResponse,
             request,
             {
                 "name": name,
@@ -4041,8 +4041,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_GATEWAY_ENDPOINT,
-            DeleteGatewayEndpoint,
-            DeleteGatewayEndpointResponse,
+            _m.DeleteGatewayEndpoint,
+            _m.DeleteGatewayEndpointResponse,
             request,
             {"endpoint_id": endpoint_id},
             timeout=timeout,
@@ -4066,8 +4066,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_GATEWAY_ENDPOINT_TAG,
-            DeleteGatewayEndpointTag,
-            DeleteGatewayEndpointTagResponse,
+            _m.DeleteGatewayEndpointTag,
+            _m.DeleteGatewayEndpointTagResponse,
             request,
             {"endpoint_id": endpoint_id, "key": key},
             timeout=timeout,
@@ -4091,8 +4091,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_GATEWAY_ENDPOINT,
-            GetGatewayEndpoint,
-            GetGatewayEndpointResponse,
+            _m.GetGatewayEndpoint,
+            _m.GetGatewayEndpointResponse,
             request,
             {"endpoint_id": endpoint_id, "name": name},
             timeout=timeout,
@@ -4116,8 +4116,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_GATEWAY_ENDPOINTS,
-            ListGatewayEndpoints,
-            ListGatewayEndpointsResponse,
+            _m.ListGatewayEndpoints,
+            _m.ListGatewayEndpointsResponse,
             request,
             {"provider": provider, "secret_id": secret_id},
             timeout=timeout,
@@ -4142,8 +4142,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ATTACH_MODEL_TO_ENDPOINT,
-            AttachModelToGatewayEndpoint,
-            AttachModelToGatewayEndpointResponse,
+            _m.AttachModelToGatewayEndpoint,
+            _m.AttachModelToGatewayEndpointResponse,
             request,
             {"endpoint_id": endpoint_id, "model_config_": model_config_, "created_by": created_by},
             timeout=timeout,
@@ -4167,8 +4167,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DETACH_MODEL_FROM_ENDPOINT,
-            DetachModelFromGatewayEndpoint,
-            DetachModelFromGatewayEndpointResponse,
+            _m.DetachModelFromGatewayEndpoint,
+            _m.DetachModelFromGatewayEndpointResponse,
             request,
             {"endpoint_id": endpoint_id, "model_definition_id": model_definition_id},
             timeout=timeout,
@@ -4193,8 +4193,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_GATEWAY_ENDPOINT_TAG,
-            SetGatewayEndpointTag,
-            SetGatewayEndpointTagResponse,
+            _m.SetGatewayEndpointTag,
+            _m.SetGatewayEndpointTagResponse,
             request,
             {"endpoint_id": endpoint_id, "key": key, "value": value},
             timeout=timeout,
@@ -4224,8 +4224,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_GATEWAY_ENDPOINT,
-            UpdateGatewayEndpoint,
-            UpdateGatewayEndpointResponse,
+            _m.UpdateGatewayEndpoint,
+            _m.UpdateGatewayEndpointResponse,
             request,
             {
                 "endpoint_id": endpoint_id,
@@ -4259,8 +4259,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ADD_GUARDRAIL_TO_ENDPOINT,
-            AddGuardrailToEndpoint,
-            AddGuardrailToEndpointResponse,
+            _m.AddGuardrailToEndpoint,
+            _m.AddGuardrailToEndpointResponse,
             request,
             {
                 "endpoint_id": endpoint_id,
@@ -4292,8 +4292,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_GATEWAY_GUARDRAIL,
-            CreateGatewayGuardrail,
-            CreateGatewayGuardrailResponse,
+            _m.CreateGatewayGuardrail,
+            _m.CreateGatewayGuardrailResponse,
             request,
             {
                 "name": name,
@@ -4323,8 +4323,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_GATEWAY_GUARDRAIL,
-            DeleteGatewayGuardrail,
-            DeleteGatewayGuardrailResponse,
+            _m.DeleteGatewayGuardrail,
+            _m.DeleteGatewayGuardrailResponse,
             request,
             {"guardrail_id": guardrail_id},
             timeout=timeout,
@@ -4347,8 +4347,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_GATEWAY_GUARDRAIL,
-            GetGatewayGuardrail,
-            GetGatewayGuardrailResponse,
+            _m.GetGatewayGuardrail,
+            _m.GetGatewayGuardrailResponse,
             request,
             {"guardrail_id": guardrail_id},
             timeout=timeout,
@@ -4372,8 +4372,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_GATEWAY_GUARDRAILS,
-            ListGatewayGuardrails,
-            ListGatewayGuardrailsResponse,
+            _m.ListGatewayGuardrails,
+            _m.ListGatewayGuardrailsResponse,
             request,
             {"max_results": max_results, "page_token": page_token},
             timeout=timeout,
@@ -4397,8 +4397,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_GATEWAY_GUARDRAILS,
-            ListGatewayGuardrails,
-            ListGatewayGuardrailsResponse,
+            _m.ListGatewayGuardrails,
+            _m.ListGatewayGuardrailsResponse,
             request,
             {"max_results": max_results},
             max_items=max_items,
@@ -4422,8 +4422,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_ENDPOINT_GUARDRAIL_CONFIGS,
-            ListEndpointGuardrailConfigs,
-            ListEndpointGuardrailConfigsResponse,
+            _m.ListEndpointGuardrailConfigs,
+            _m.ListEndpointGuardrailConfigsResponse,
             request,
             {"endpoint_id": endpoint_id},
             timeout=timeout,
@@ -4447,8 +4447,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.REMOVE_GUARDRAIL_FROM_ENDPOINT,
-            RemoveGuardrailFromEndpoint,
-            RemoveGuardrailFromEndpointResponse,
+            _m.RemoveGuardrailFromEndpoint,
+            _m.RemoveGuardrailFromEndpointResponse,
             request,
             {"endpoint_id": endpoint_id, "guardrail_id": guardrail_id},
             timeout=timeout,
@@ -4473,8 +4473,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_ENDPOINT_GUARDRAIL_CONFIG,
-            UpdateEndpointGuardrailConfig,
-            UpdateEndpointGuardrailConfigResponse,
+            _m.UpdateEndpointGuardrailConfig,
+            _m.UpdateEndpointGuardrailConfigResponse,
             request,
             {
                 "endpoint_id": endpoint_id,
@@ -4505,8 +4505,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_GATEWAY_MODEL_DEFINITION,
-            CreateGatewayModelDefinition,
-            CreateGatewayModelDefinitionResponse,
+            _m.CreateGatewayModelDefinition,
+            _m.CreateGatewayModelDefinitionResponse,
             request,
             {
                 "name": name,
@@ -4535,8 +4535,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_GATEWAY_MODEL_DEFINITION,
-            DeleteGatewayModelDefinition,
-            DeleteGatewayModelDefinitionResponse,
+            _m.DeleteGatewayModelDefinition,
+            _m.DeleteGatewayModelDefinitionResponse,
             request,
             {"model_definition_id": model_definition_id},
             timeout=timeout,
@@ -4559,8 +4559,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_GATEWAY_MODEL_DEFINITION,
-            GetGatewayModelDefinition,
-            GetGatewayModelDefinitionResponse,
+            _m.GetGatewayModelDefinition,
+            _m.GetGatewayModelDefinitionResponse,
             request,
             {"model_definition_id": model_definition_id},
             timeout=timeout,
@@ -4584,8 +4584,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_GATEWAY_MODEL_DEFINITIONS,
-            ListGatewayModelDefinitions,
-            ListGatewayModelDefinitionsResponse,
+            _m.ListGatewayModelDefinitions,
+            _m.ListGatewayModelDefinitionsResponse,
             request,
             {"provider": provider, "secret_id": secret_id},
             timeout=timeout,
@@ -4613,8 +4613,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_GATEWAY_MODEL_DEFINITION,
-            UpdateGatewayModelDefinition,
-            UpdateGatewayModelDefinitionResponse,
+            _m.UpdateGatewayModelDefinition,
+            _m.UpdateGatewayModelDefinitionResponse,
             request,
             {
                 "model_definition_id": model_definition_id,
@@ -4648,8 +4648,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_GATEWAY_SECRET,
-            CreateGatewaySecret,
-            CreateGatewaySecretResponse,
+            _m.CreateGatewaySecret,
+            _m.CreateGatewaySecretResponse,
             request,
             {
                 "secret_name": secret_name,
@@ -4678,8 +4678,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_GATEWAY_SECRET,
-            DeleteGatewaySecret,
-            DeleteGatewaySecretResponse,
+            _m.DeleteGatewaySecret,
+            _m.DeleteGatewaySecretResponse,
             request,
             {"secret_id": secret_id},
             timeout=timeout,
@@ -4703,8 +4703,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_GATEWAY_SECRET_INFO,
-            GetGatewaySecretInfo,
-            GetGatewaySecretInfoResponse,
+            _m.GetGatewaySecretInfo,
+            _m.GetGatewaySecretInfoResponse,
             request,
             {"secret_id": secret_id, "secret_name": secret_name},
             timeout=timeout,
@@ -4727,8 +4727,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_GATEWAY_SECRET_INFOS,
-            ListGatewaySecretInfos,
-            ListGatewaySecretInfosResponse,
+            _m.ListGatewaySecretInfos,
+            _m.ListGatewaySecretInfosResponse,
             request,
             {"provider": provider},
             timeout=timeout,
@@ -4754,8 +4754,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_GATEWAY_SECRET,
-            UpdateGatewaySecret,
-            UpdateGatewaySecretResponse,
+            _m.UpdateGatewaySecret,
+            _m.UpdateGatewaySecretResponse,
             request,
             {
                 "secret_id": secret_id,
@@ -4791,8 +4791,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_ISSUE,
-            CreateIssue,
-            CreateIssueResponse,
+            _m.CreateIssue,
+            _m.CreateIssueResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -4829,8 +4829,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_ISSUES,
-            SearchIssues,
-            SearchIssuesResponse,
+            _m.SearchIssues,
+            _m.SearchIssuesResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -4863,8 +4863,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_ISSUES,
-            SearchIssues,
-            SearchIssuesResponse,
+            _m.SearchIssues,
+            _m.SearchIssuesResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -4893,8 +4893,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_ISSUE,
-            GetIssue,
-            GetIssueResponse,
+            _m.GetIssue,
+            _m.GetIssueResponse,
             request,
             {"issue_id": issue_id},
             timeout=timeout,
@@ -4921,8 +4921,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_ISSUE,
-            UpdateIssue,
-            UpdateIssueResponse,
+            _m.UpdateIssue,
+            _m.UpdateIssueResponse,
             request,
             {
                 "issue_id": issue_id,
@@ -4956,8 +4956,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_LABEL_SCHEMA,
-            CreateLabelSchema,
-            CreateLabelSchemaResponse,
+            _m.CreateLabelSchema,
+            _m.CreateLabelSchemaResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -4987,8 +4987,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_LABEL_SCHEMA,
-            DeleteLabelSchema,
-            DeleteLabelSchemaResponse,
+            _m.DeleteLabelSchema,
+            _m.DeleteLabelSchemaResponse,
             request,
             {"schema_id": schema_id},
             timeout=timeout,
@@ -5011,8 +5011,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_LABEL_SCHEMA,
-            GetLabelSchema,
-            GetLabelSchemaResponse,
+            _m.GetLabelSchema,
+            _m.GetLabelSchemaResponse,
             request,
             {"schema_id": schema_id},
             timeout=timeout,
@@ -5036,8 +5036,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_LABEL_SCHEMA_BY_NAME,
-            GetLabelSchemaByName,
-            GetLabelSchemaByNameResponse,
+            _m.GetLabelSchemaByName,
+            _m.GetLabelSchemaByNameResponse,
             request,
             {"experiment_id": experiment_id, "name": name},
             timeout=timeout,
@@ -5062,8 +5062,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_LABEL_SCHEMAS,
-            ListLabelSchemas,
-            ListLabelSchemasResponse,
+            _m.ListLabelSchemas,
+            _m.ListLabelSchemasResponse,
             request,
             {"experiment_id": experiment_id, "max_results": max_results, "page_token": page_token},
             timeout=timeout,
@@ -5088,8 +5088,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_LABEL_SCHEMAS,
-            ListLabelSchemas,
-            ListLabelSchemasResponse,
+            _m.ListLabelSchemas,
+            _m.ListLabelSchemasResponse,
             request,
             {"experiment_id": experiment_id, "max_results": max_results},
             max_items=max_items,
@@ -5117,8 +5117,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_LABEL_SCHEMA,
-            UpdateLabelSchema,
-            UpdateLabelSchemaResponse,
+            _m.UpdateLabelSchema,
+            _m.UpdateLabelSchemaResponse,
             request,
             {
                 "schema_id": schema_id,
@@ -5150,8 +5150,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_PROMPT_OPTIMIZATION_JOB,
-            CreatePromptOptimizationJob,
-            CreatePromptOptimizationJobResponse,
+            _m.CreatePromptOptimizationJob,
+            _m.CreatePromptOptimizationJobResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -5179,8 +5179,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_PROMPT_OPTIMIZATION_JOBS,
-            SearchPromptOptimizationJobs,
-            SearchPromptOptimizationJobsResponse,
+            _m.SearchPromptOptimizationJobs,
+            _m.SearchPromptOptimizationJobsResponse,
             request,
             {"experiment_id": experiment_id},
             timeout=timeout,
@@ -5203,8 +5203,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_PROMPT_OPTIMIZATION_JOB,
-            DeletePromptOptimizationJob,
-            DeletePromptOptimizationJobResponse,
+            _m.DeletePromptOptimizationJob,
+            _m.DeletePromptOptimizationJobResponse,
             request,
             {"job_id": job_id},
             timeout=timeout,
@@ -5227,8 +5227,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_PROMPT_OPTIMIZATION_JOB,
-            GetPromptOptimizationJob,
-            GetPromptOptimizationJobResponse,
+            _m.GetPromptOptimizationJob,
+            _m.GetPromptOptimizationJobResponse,
             request,
             {"job_id": job_id},
             timeout=timeout,
@@ -5251,8 +5251,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CANCEL_PROMPT_OPTIMIZATION_JOB,
-            CancelPromptOptimizationJob,
-            CancelPromptOptimizationJobResponse,
+            _m.CancelPromptOptimizationJob,
+            _m.CancelPromptOptimizationJobResponse,
             request,
             {"job_id": job_id},
             timeout=timeout,
@@ -5280,8 +5280,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_REVIEW_QUEUE,
-            CreateReviewQueue,
-            CreateReviewQueueResponse,
+            _m.CreateReviewQueue,
+            _m.CreateReviewQueueResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -5311,8 +5311,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_REVIEW_QUEUE,
-            DeleteReviewQueue,
-            DeleteReviewQueueResponse,
+            _m.DeleteReviewQueue,
+            _m.DeleteReviewQueueResponse,
             request,
             {"queue_id": queue_id},
             timeout=timeout,
@@ -5335,8 +5335,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_REVIEW_QUEUE,
-            GetReviewQueue,
-            GetReviewQueueResponse,
+            _m.GetReviewQueue,
+            _m.GetReviewQueueResponse,
             request,
             {"queue_id": queue_id},
             timeout=timeout,
@@ -5360,8 +5360,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_REVIEW_QUEUE_BY_NAME,
-            GetReviewQueueByName,
-            GetReviewQueueByNameResponse,
+            _m.GetReviewQueueByName,
+            _m.GetReviewQueueByNameResponse,
             request,
             {"experiment_id": experiment_id, "name": name},
             timeout=timeout,
@@ -5386,8 +5386,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_OR_CREATE_USER_QUEUE,
-            GetOrCreateUserQueue,
-            GetOrCreateUserQueueResponse,
+            _m.GetOrCreateUserQueue,
+            _m.GetOrCreateUserQueueResponse,
             request,
             {"experiment_id": experiment_id, "user": user, "created_by": created_by},
             timeout=timeout,
@@ -5412,8 +5412,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ADD_ITEMS_TO_REVIEW_QUEUE,
-            AddItemsToReviewQueue,
-            AddItemsToReviewQueueResponse,
+            _m.AddItemsToReviewQueue,
+            _m.AddItemsToReviewQueueResponse,
             request,
             {"queue_id": queue_id, "item_type": item_type, "item_ids": item_ids},
             timeout=timeout,
@@ -5439,8 +5439,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_REVIEW_QUEUE_ITEMS,
-            ListReviewQueueItems,
-            ListReviewQueueItemsResponse,
+            _m.ListReviewQueueItems,
+            _m.ListReviewQueueItemsResponse,
             request,
             {
                 "queue_id": queue_id,
@@ -5471,8 +5471,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_REVIEW_QUEUE_ITEMS,
-            ListReviewQueueItems,
-            ListReviewQueueItemsResponse,
+            _m.ListReviewQueueItems,
+            _m.ListReviewQueueItemsResponse,
             request,
             {"queue_id": queue_id, "status": status, "max_results": max_results},
             max_items=max_items,
@@ -5497,8 +5497,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.REMOVE_ITEMS_FROM_REVIEW_QUEUE,
-            RemoveItemsFromReviewQueue,
-            RemoveItemsFromReviewQueueResponse,
+            _m.RemoveItemsFromReviewQueue,
+            _m.RemoveItemsFromReviewQueueResponse,
             request,
             {"queue_id": queue_id, "item_ids": item_ids},
             timeout=timeout,
@@ -5524,8 +5524,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_REVIEW_QUEUE_ITEM_STATUS,
-            SetReviewQueueItemStatus,
-            SetReviewQueueItemStatusResponse,
+            _m.SetReviewQueueItemStatus,
+            _m.SetReviewQueueItemStatusResponse,
             request,
             {
                 "queue_id": queue_id,
@@ -5557,8 +5557,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_REVIEW_QUEUES,
-            ListReviewQueues,
-            ListReviewQueuesResponse,
+            _m.ListReviewQueues,
+            _m.ListReviewQueuesResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -5591,8 +5591,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.LIST_REVIEW_QUEUES,
-            ListReviewQueues,
-            ListReviewQueuesResponse,
+            _m.ListReviewQueues,
+            _m.ListReviewQueuesResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -5627,8 +5627,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_REVIEW_QUEUE,
-            UpdateReviewQueue,
-            UpdateReviewQueueResponse,
+            _m.UpdateReviewQueue,
+            _m.UpdateReviewQueueResponse,
             request,
             {
                 "queue_id": queue_id,
@@ -5660,8 +5660,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ASSIGN_ROLE,
-            AssignRole,
-            AssignRoleResponse,
+            _m.AssignRole,
+            _m.AssignRoleResponse,
             request,
             {"username": username, "role_id": role_id},
             timeout=timeout,
@@ -5686,8 +5686,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_ROLE,
-            CreateRole,
-            CreateRoleResponse,
+            _m.CreateRole,
+            _m.CreateRoleResponse,
             request,
             {"name": name, "workspace": workspace, "description": description},
             timeout=timeout,
@@ -5710,7 +5710,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_ROLE,
-            DeleteRole,
+            _m.DeleteRole,
             type(None),
             request,
             {"role_id": role_id},
@@ -5734,8 +5734,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_ROLE,
-            GetRole,
-            GetRoleResponse,
+            _m.GetRole,
+            _m.GetRoleResponse,
             request,
             {"role_id": role_id},
             timeout=timeout,
@@ -5758,8 +5758,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_ROLES,
-            ListRoles,
-            ListRolesResponse,
+            _m.ListRoles,
+            _m.ListRolesResponse,
             request,
             {"workspace": workspace},
             timeout=timeout,
@@ -5785,8 +5785,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.ADD_ROLE_PERMISSION,
-            AddRolePermission,
-            AddRolePermissionResponse,
+            _m.AddRolePermission,
+            _m.AddRolePermissionResponse,
             request,
             {
                 "role_id": role_id,
@@ -5814,8 +5814,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_ROLE_PERMISSIONS,
-            ListRolePermissions,
-            ListRolePermissionsResponse,
+            _m.ListRolePermissions,
+            _m.ListRolePermissionsResponse,
             request,
             {"role_id": role_id},
             timeout=timeout,
@@ -5838,7 +5838,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.REMOVE_ROLE_PERMISSION,
-            RemoveRolePermission,
+            _m.RemoveRolePermission,
             type(None),
             request,
             {"role_permission_id": role_permission_id},
@@ -5863,8 +5863,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_ROLE_PERMISSION,
-            UpdateRolePermission,
-            UpdateRolePermissionResponse,
+            _m.UpdateRolePermission,
+            _m.UpdateRolePermissionResponse,
             request,
             {"role_permission_id": role_permission_id, "permission": permission},
             timeout=timeout,
@@ -5888,7 +5888,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UNASSIGN_ROLE,
-            UnassignRole,
+            _m.UnassignRole,
             type(None),
             request,
             {"username": username, "role_id": role_id},
@@ -5914,8 +5914,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_ROLE,
-            UpdateRole,
-            UpdateRoleResponse,
+            _m.UpdateRole,
+            _m.UpdateRoleResponse,
             request,
             {"role_id": role_id, "name": name, "description": description},
             timeout=timeout,
@@ -5938,8 +5938,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_ROLE_USERS,
-            ListRoleUsers,
-            ListRoleUsersResponse,
+            _m.ListRoleUsers,
+            _m.ListRoleUsersResponse,
             request,
             {"role_id": role_id},
             timeout=timeout,
@@ -5964,8 +5964,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_SCORER,
-            DeleteScorer,
-            DeleteScorerResponse,
+            _m.DeleteScorer,
+            _m.DeleteScorerResponse,
             request,
             {"experiment_id": experiment_id, "name": name, "version": version},
             timeout=timeout,
@@ -5990,8 +5990,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_SCORER,
-            GetScorer,
-            GetScorerResponse,
+            _m.GetScorer,
+            _m.GetScorerResponse,
             request,
             {"experiment_id": experiment_id, "name": name, "version": version},
             timeout=timeout,
@@ -6015,8 +6015,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_SCORERS,
-            ListScorers,
-            ListScorersResponse,
+            _m.ListScorers,
+            _m.ListScorersResponse,
             request,
             {"experiment_id": experiment_id, "experiment_ids": experiment_ids},
             timeout=timeout,
@@ -6043,8 +6043,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPSERT_ONLINE_SCORING_CONFIG,
-            UpsertOnlineScoringConfig,
-            UpsertOnlineScoringConfigResponse,
+            _m.UpsertOnlineScoringConfig,
+            _m.UpsertOnlineScoringConfigResponse,
             request,
             {
                 "experiment_id": experiment_id,
@@ -6072,8 +6072,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_ONLINE_SCORING_CONFIGS,
-            GetOnlineScoringConfigs,
-            GetOnlineScoringConfigsResponse,
+            _m.GetOnlineScoringConfigs,
+            _m.GetOnlineScoringConfigsResponse,
             request,
             {"scorer_ids": scorer_ids},
             timeout=timeout,
@@ -6098,8 +6098,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.REGISTER_SCORER,
-            RegisterScorer,
-            RegisterScorerResponse,
+            _m.RegisterScorer,
+            _m.RegisterScorerResponse,
             request,
             {"experiment_id": experiment_id, "name": name, "serialized_scorer": serialized_scorer},
             timeout=timeout,
@@ -6123,8 +6123,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_SCORER_VERSIONS,
-            ListScorerVersions,
-            ListScorerVersionsResponse,
+            _m.ListScorerVersions,
+            _m.ListScorerVersionsResponse,
             request,
             {"experiment_id": experiment_id, "name": name},
             timeout=timeout,
@@ -6145,7 +6145,7 @@ class GeneratedMlflowClient(SyncClientBase):
         return self._call(
             _e.GET_SERVER_INFO,
             None,
-            GetServerInfoResponse,
+            _m.GetServerInfoResponse,
             None,
             {},
             timeout=timeout,
@@ -6168,8 +6168,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.START_TRACE_V3,
-            StartTraceV3,
-            StartTraceV3Response,
+            _m.StartTraceV3,
+            _m.StartTraceV3Response,
             request,
             {"trace": trace},
             timeout=timeout,
@@ -6193,8 +6193,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.BATCH_GET_TRACES,
-            BatchGetTraces,
-            BatchGetTracesResponse,
+            _m.BatchGetTraces,
+            _m.BatchGetTracesResponse,
             request,
             {"trace_ids": trace_ids, "experiment_ids": experiment_ids},
             timeout=timeout,
@@ -6218,8 +6218,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.BATCH_GET_TRACE_INFOS,
-            BatchGetTraceInfos,
-            BatchGetTraceInfosResponse,
+            _m.BatchGetTraceInfos,
+            _m.BatchGetTraceInfosResponse,
             request,
             {"trace_ids": trace_ids, "experiment_ids": experiment_ids},
             timeout=timeout,
@@ -6245,8 +6245,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CALCULATE_TRACE_FILTER_CORRELATION,
-            CalculateTraceFilterCorrelation,
-            CalculateTraceFilterCorrelationResponse,
+            _m.CalculateTraceFilterCorrelation,
+            _m.CalculateTraceFilterCorrelationResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -6277,8 +6277,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_TRACES_V3,
-            DeleteTracesV3,
-            DeleteTracesV3Response,
+            _m.DeleteTracesV3,
+            _m.DeleteTracesV3Response,
             request,
             {
                 "experiment_id": experiment_id,
@@ -6307,8 +6307,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_TRACE,
-            GetTrace,
-            GetTraceResponse,
+            _m.GetTrace,
+            _m.GetTraceResponse,
             request,
             {"trace_id": trace_id, "allow_partial": allow_partial},
             timeout=timeout,
@@ -6341,8 +6341,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.QUERY_TRACE_METRICS,
-            QueryTraceMetrics,
-            QueryTraceMetricsResponse,
+            _m.QueryTraceMetrics,
+            _m.QueryTraceMetricsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -6387,8 +6387,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.QUERY_TRACE_METRICS,
-            QueryTraceMetrics,
-            QueryTraceMetricsResponse,
+            _m.QueryTraceMetrics,
+            _m.QueryTraceMetricsResponse,
             request,
             {
                 "experiment_ids": experiment_ids,
@@ -6427,8 +6427,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SEARCH_TRACES_V3,
-            SearchTracesV3,
-            SearchTracesV3Response,
+            _m.SearchTracesV3,
+            _m.SearchTracesV3Response,
             request,
             {
                 "locations": locations,
@@ -6461,8 +6461,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_TRACES_V3,
-            SearchTracesV3,
-            SearchTracesV3Response,
+            _m.SearchTracesV3,
+            _m.SearchTracesV3Response,
             request,
             {
                 "locations": locations,
@@ -6491,8 +6491,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_TRACE_INFO_V3,
-            GetTraceInfoV3,
-            GetTraceInfoV3Response,
+            _m.GetTraceInfoV3,
+            _m.GetTraceInfoV3Response,
             request,
             {"trace_id": trace_id},
             timeout=timeout,
@@ -6515,8 +6515,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_ASSESSMENT,
-            CreateAssessment,
-            CreateAssessmentResponse,
+            _m.CreateAssessment,
+            _m.CreateAssessmentResponse,
             request,
             {"assessment": assessment},
             timeout=timeout,
@@ -6541,8 +6541,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_ASSESSMENT,
-            DeleteAssessment,
-            DeleteAssessmentResponse,
+            _m.DeleteAssessment,
+            _m.DeleteAssessmentResponse,
             request,
             {"trace_id": trace_id, "assessment_id": assessment_id},
             timeout=timeout,
@@ -6567,8 +6567,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_ASSESSMENT,
-            GetAssessmentRequest,
-            GetAssessmentRequestResponse,
+            _m.GetAssessmentRequest,
+            _m.GetAssessmentRequestResponse,
             request,
             {"trace_id": trace_id, "assessment_id": assessment_id},
             timeout=timeout,
@@ -6595,8 +6595,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_ASSESSMENT,
-            UpdateAssessment,
-            UpdateAssessmentResponse,
+            _m.UpdateAssessment,
+            _m.UpdateAssessmentResponse,
             request,
             {"assessment": assessment, "update_mask": update_mask},
             path_args={"trace_id": trace_id, "assessment_id": assessment_id},
@@ -6621,8 +6621,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_TRACE_TAG_V3,
-            DeleteTraceTagV3,
-            DeleteTraceTagV3Response,
+            _m.DeleteTraceTagV3,
+            _m.DeleteTraceTagV3Response,
             request,
             {"trace_id": trace_id, "key": key},
             timeout=timeout,
@@ -6647,8 +6647,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.SET_TRACE_TAG_V3,
-            SetTraceTagV3,
-            SetTraceTagV3Response,
+            _m.SetTraceTagV3,
+            _m.SetTraceTagV3Response,
             request,
             {"trace_id": trace_id, "key": key, "value": value},
             timeout=timeout,
@@ -6669,7 +6669,7 @@ class GeneratedMlflowClient(SyncClientBase):
         return self._call(
             _e.LIST_CURRENT_USER_PERMISSIONS,
             None,
-            ListCurrentUserPermissionsResponse,
+            _m.ListCurrentUserPermissionsResponse,
             None,
             {},
             timeout=timeout,
@@ -6694,8 +6694,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_USER_PERMISSION,
-            GetUserPermission,
-            GetUserPermissionResponse,
+            _m.GetUserPermission,
+            _m.GetUserPermissionResponse,
             request,
             {"username": username, "resource_type": resource_type, "resource_id": resource_id},
             timeout=timeout,
@@ -6721,7 +6721,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GRANT_USER_PERMISSION,
-            GrantUserPermission,
+            _m.GrantUserPermission,
             type(None),
             request,
             {
@@ -6750,8 +6750,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_USER_PERMISSIONS,
-            ListUserPermissions,
-            ListUserPermissionsResponse,
+            _m.ListUserPermissions,
+            _m.ListUserPermissionsResponse,
             request,
             {"username": username},
             timeout=timeout,
@@ -6776,7 +6776,7 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.REVOKE_USER_PERMISSION,
-            RevokeUserPermission,
+            _m.RevokeUserPermission,
             type(None),
             request,
             {"username": username, "resource_type": resource_type, "resource_id": resource_id},
@@ -6800,8 +6800,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_USER_ROLES,
-            ListUserRoles,
-            ListUserRolesResponse,
+            _m.ListUserRoles,
+            _m.ListUserRolesResponse,
             request,
             {"username": username},
             timeout=timeout,
@@ -6821,8 +6821,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.LIST_WORKSPACES,
-            ListWorkspaces,
-            ListWorkspacesResponse,
+            _m.ListWorkspaces,
+            _m.ListWorkspacesResponse,
             None,
             {},
             timeout=timeout,
@@ -6848,8 +6848,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.CREATE_WORKSPACE,
-            CreateWorkspace,
-            CreateWorkspaceResponse,
+            _m.CreateWorkspace,
+            _m.CreateWorkspaceResponse,
             request,
             {
                 "name": name,
@@ -6877,8 +6877,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.DELETE_WORKSPACE,
-            DeleteWorkspace,
-            DeleteWorkspaceResponse,
+            _m.DeleteWorkspace,
+            _m.DeleteWorkspaceResponse,
             request,
             {"workspace_name": workspace_name},
             timeout=timeout,
@@ -6901,8 +6901,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.GET_WORKSPACE,
-            GetWorkspace,
-            GetWorkspaceResponse,
+            _m.GetWorkspace,
+            _m.GetWorkspaceResponse,
             request,
             {"workspace_name": workspace_name},
             timeout=timeout,
@@ -6928,8 +6928,8 @@ class GeneratedMlflowClient(SyncClientBase):
         """
         return self._call(
             _e.UPDATE_WORKSPACE,
-            UpdateWorkspace,
-            UpdateWorkspaceResponse,
+            _m.UpdateWorkspace,
+            _m.UpdateWorkspaceResponse,
             request,
             {
                 "workspace_name": workspace_name,

@@ -2,6 +2,8 @@
 
 Which failures are retried depends on whether the endpoint is idempotent (from the spec): a
 create whose response was lost must not be replayed blindly, or it leaves a duplicate behind.
+tenacity (which imports tornado when that is installed) is imported by the first call, and
+``email.utils`` by the first ``Retry-After`` date, rather than when the SDK is imported.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any
-
-import tenacity
-from tenacity.stop import stop_base
+from typing import TYPE_CHECKING, Any
 
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, APIConnectionRefused
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse, Timeouts
+
+if TYPE_CHECKING:
+    import tenacity
 
 # Statuses that say "try again later" for any endpoint: the server did not act.
 _NOTHING_DONE_STATUSES = frozenset({429, 503})
@@ -72,6 +73,8 @@ def retry_after_seconds(headers: dict[str, str] | Any, now: datetime | None = No
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -126,6 +129,8 @@ class Deadline:
 
 
 def _predicate(idempotent: bool) -> tenacity.retry_base:
+    import tenacity
+
     def on_exception(error: BaseException) -> bool:
         return connection_error_is_retryable(error, idempotent)
 
@@ -159,6 +164,8 @@ def sync_retrying(
     rand: Callable[[], float] = random.random,
     deadline: Deadline | None = None,
 ) -> tenacity.Retrying:
+    import tenacity
+
     kwargs: dict[str, Any] = {}
     if sleep is not None:
         kwargs["sleep"] = sleep
@@ -179,6 +186,8 @@ def async_retrying(
     rand: Callable[[], float] = random.random,
     deadline: Deadline | None = None,
 ) -> tenacity.AsyncRetrying:
+    import tenacity
+
     kwargs: dict[str, Any] = {}
     if sleep is not None:
         kwargs["sleep"] = sleep
@@ -192,17 +201,16 @@ def async_retrying(
     )
 
 
-def _stop(policy: RetryPolicy, deadline: Deadline | None) -> stop_base:
+def _stop(
+    policy: RetryPolicy, deadline: Deadline | None
+) -> Callable[[tenacity.RetryCallState], bool]:
+    """Stop after ``max_attempts`` attempts, or when the next wait would outlast the deadline."""
     budget = deadline or Deadline(policy)
-    return tenacity.stop_after_attempt(policy.max_attempts) | _StopWhen(budget.exhausted_after_wait)
 
+    def stop(state: tenacity.RetryCallState) -> bool:
+        return state.attempt_number >= policy.max_attempts or budget.exhausted_after_wait(state)
 
-class _StopWhen(stop_base):
-    def __init__(self, predicate: Callable[[tenacity.RetryCallState], bool]) -> None:
-        self._predicate = predicate
-
-    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
-        return self._predicate(retry_state)
+    return stop
 
 
 def _last_result_or_raise(state: tenacity.RetryCallState) -> Any:

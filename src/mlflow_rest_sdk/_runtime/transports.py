@@ -2,14 +2,14 @@
 
 A client accepts a built-in transport by name (so users need not import transport classes) or
 any object that satisfies the :class:`Transport` / :class:`AsyncTransport` protocol. The aiohttp
-transport is imported only when asked for by name, since aiohttp is an optional extra.
+transport is imported only when asked for by name, since aiohttp is an optional extra; the httpx
+one only when a client is built, so that importing the SDK does not import httpx.
 """
 
 from __future__ import annotations
 
 import inspect
 
-from .httpx_transport import AsyncHttpxTransport, HttpxTransport
 from .transport import AsyncTransport, Transport, TransportSettings
 
 __all__ = ["resolve_async_transport", "resolve_sync_transport"]
@@ -33,6 +33,8 @@ def resolve_sync_transport(
 ) -> Transport:
     """Return the blocking transport named or given; ``settings`` configure built-in ones."""
     if transport is None or transport == "httpx":
+        from .httpx_transport import HttpxTransport
+
         return HttpxTransport(settings)
     if transport == "aiohttp":
         raise ValueError(
@@ -53,6 +55,8 @@ def resolve_async_transport(
 ) -> AsyncTransport:
     """Return the asyncio transport named or given; ``settings`` configure built-in ones."""
     if transport is None or transport == "httpx":
+        from .httpx_transport import AsyncHttpxTransport
+
         return AsyncHttpxTransport(settings)
     if transport == "aiohttp":
         from .aiohttp_transport import AiohttpTransport

@@ -3,5 +3,5 @@
 """The generated zone: written only by the generator, owned and rewritten by it."""
 
 MLFLOW_VERSION = "0.0.1"
-ENDPOINT_COUNT = 6
-OPERATION_COUNT = 5
+ENDPOINT_COUNT = 7
+OPERATION_COUNT = 6

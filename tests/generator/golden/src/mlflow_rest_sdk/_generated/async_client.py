@@ -5,25 +5,32 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlflow_rest_sdk._runtime.client_base import AsyncClientBase
-from mlflow_rest_sdk._runtime.retry import RetryPolicy
 
 from . import endpoints as _e
-from .models import (
-    CreateWidget,
-    CreateWidgetResponse,
-    GetWidget,
-    GetWidgetResponse,
-    Part,
-    PutBlob,
-    PutBlobResponse,
-    SearchWidgets,
-    SearchWidgetsResponse,
-    Shape,
-    TinyWidget,
-)
+from . import models as _m
+
+if TYPE_CHECKING:
+    # Annotations only: at runtime each method takes its models from ``_m`` when first called,
+    # so importing the client loads no models module.
+    from mlflow_rest_sdk._runtime.retry import RetryPolicy
+
+    from .models import (
+        CreateWidget,
+        CreateWidgetResponse,
+        GetWidget,
+        GetWidgetResponse,
+        ListGadgets,
+        ListGadgetsResponse,
+        Part,
+        PutBlobResponse,
+        SearchWidgets,
+        SearchWidgetsResponse,
+        Shape,
+        TinyWidget,
+    )
 
 __all__ = ["GeneratedAsyncMlflowClient"]
 
@@ -56,8 +63,8 @@ class GeneratedAsyncMlflowClient(AsyncClientBase):
         """
         return await self._call(
             _e.CREATE_WIDGET,
-            CreateWidget,
-            CreateWidgetResponse,
+            _m.CreateWidget,
+            _m.CreateWidgetResponse,
             request,
             {
                 "name": name,
@@ -95,8 +102,8 @@ class GeneratedAsyncMlflowClient(AsyncClientBase):
         """
         return await self._call(
             _e.SEARCH_WIDGETS,
-            SearchWidgets,
-            SearchWidgetsResponse,
+            _m.SearchWidgets,
+            _m.SearchWidgetsResponse,
             request,
             {"ids": ids, "active": active, "max_results": max_results, "page_token": page_token},
             timeout=timeout,
@@ -122,8 +129,8 @@ class GeneratedAsyncMlflowClient(AsyncClientBase):
         """
         return self._paginate(
             _e.SEARCH_WIDGETS,
-            SearchWidgets,
-            SearchWidgetsResponse,
+            _m.SearchWidgets,
+            _m.SearchWidgetsResponse,
             request,
             {"ids": ids, "active": active, "max_results": max_results},
             max_items=max_items,
@@ -148,8 +155,8 @@ class GeneratedAsyncMlflowClient(AsyncClientBase):
         """
         return await self._call(
             _e.GET_WIDGET,
-            GetWidget,
-            GetWidgetResponse,
+            _m.GetWidget,
+            _m.GetWidgetResponse,
             request,
             {"widget_id": widget_id},
             timeout=timeout,
@@ -171,12 +178,37 @@ class GeneratedAsyncMlflowClient(AsyncClientBase):
         """
         return await self._call(
             _e.PUT_BLOB,
-            PutBlob,
-            PutBlobResponse,
+            _m.PutBlob,
+            _m.PutBlobResponse,
             None,
             {},
             path_args={"blob_path": blob_path},
             content=content,
+            timeout=timeout,
+            retry=retry,
+        )
+
+    async def list_gadgets(
+        self,
+        request: ListGadgets | Mapping[str, Any] | None = None,
+        /,
+        *,
+        owner: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListGadgetsResponse:
+        """List Gadgets.
+
+        ``GET /api/2.0/tiny/gadgets/list`` (since MLflow 2.0).
+        Shares Widget with the widgets routes, so Widget (and Shape) go to the common module.
+        Idempotent: retried on transient failures.
+        """
+        return await self._call(
+            _e.LIST_GADGETS,
+            _m.ListGadgets,
+            _m.ListGadgetsResponse,
+            request,
+            {"owner": owner},
             timeout=timeout,
             retry=retry,
         )

@@ -90,6 +90,17 @@ PUT_BLOB: Final = Endpoint(
     idempotent=True,
     required=(),
 )
+LIST_GADGETS: Final = Endpoint(
+    operation="list_gadgets",
+    service="MlflowService",
+    method="GET",
+    path="/api/2.0/tiny/gadgets/list",
+    path_params=(),
+    request_body="query",
+    response_body="json",
+    idempotent=True,
+    required=(),
+)
 PING: Final = Endpoint(
     operation="ping",
     service="Server",
@@ -108,5 +119,6 @@ ALL_ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     SEARCH_WIDGETS,
     GET_WIDGET,
     PUT_BLOB,
+    LIST_GADGETS,
     PING,
 )

@@ -1,0 +1,138 @@
+"""What importing the SDK loads: structural checks in fresh interpreters, never timings.
+
+The package, its models and its clients import their parts on first use, so that
+``import mlflow_rest_sdk`` stays cheap and one call loads only the models it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from types import ModuleType
+
+import pytest
+
+import mlflow_rest_sdk
+from mlflow_rest_sdk import models
+from mlflow_rest_sdk._generated import models as generated_models
+
+MODELS_PACKAGE = "mlflow_rest_sdk._generated.models"
+
+# Prints the names of the loaded modules after running the snippet it is formatted with.
+_REPORT = """
+import json, sys
+{code}
+print(json.dumps(sorted(sys.modules)))
+"""
+
+_FAKE_TRANSPORT = """
+from mlflow_rest_sdk._runtime.transport import HttpResponse
+
+class Answer:
+    def send(self, request):
+        return HttpResponse(200, {}, b'{"experiment": {"experiment_id": "1", "name": "x"}}')
+
+    def close(self):
+        pass
+"""
+
+
+def _modules_after(code: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _REPORT.format(code=code)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
+    return set(loaded)
+
+
+def _models_modules(loaded: set[str]) -> set[str]:
+    return {name for name in loaded if name.startswith(f"{MODELS_PACKAGE}.")}
+
+
+def test_importing_the_package_loads_no_models_clients_or_third_party_stack() -> None:
+    loaded = _modules_after("import mlflow_rest_sdk")
+    assert _models_modules(loaded) == set()
+    unwanted = {
+        "mlflow_rest_sdk._generated.sync_client",
+        "mlflow_rest_sdk._generated.async_client",
+        "mlflow_rest_sdk.client",
+        "pydantic",
+        "httpx",
+        "tenacity",
+        "aiohttp",
+        "mlflow",
+    }
+    assert loaded & unwanted == set()
+
+
+def test_importing_the_clients_loads_neither_mlflow_nor_aiohttp_nor_unrelated_models() -> None:
+    loaded = _modules_after("from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient")
+    assert {"mlflow", "aiohttp"} & loaded == set()
+    unrelated = {f"{MODELS_PACKAGE}.{name}" for name in ("gateway", "traces", "experiments")}
+    assert _models_modules(loaded) & unrelated == set()
+
+
+def test_a_first_call_loads_only_the_models_modules_of_its_resource() -> None:
+    code = f"""
+{_FAKE_TRANSPORT}
+from mlflow_rest_sdk import MlflowClient
+
+client = MlflowClient("http://127.0.0.1:1", transport=Answer())
+before = {{m for m in sys.modules if m.startswith("{MODELS_PACKAGE}.")}}
+assert client.get_experiment(experiment_id="1").experiment.name == "x"
+after = {{m for m in sys.modules if m.startswith("{MODELS_PACKAGE}.")}}
+print(json.dumps({{"before": sorted(before), "new": sorted(after - before)}}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, sys\n{code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(result.stdout.splitlines()[-1])
+    needed = {f"{MODELS_PACKAGE}.experiments", f"{MODELS_PACKAGE}.common"}
+    assert set(report["new"]) == needed - set(report["before"])
+
+
+def test_every_public_model_name_resolves_and_is_listed() -> None:
+    assert models.__all__ == generated_models.__all__
+    for name in models.__all__:
+        value = getattr(models, name)
+        if isinstance(value, type):  # the lenient enum aliases are Annotated[...] forms
+            assert value.__name__ == name
+    assert set(models.__all__) <= set(dir(models))
+
+
+def test_every_top_level_name_resolves_and_is_listed() -> None:
+    for name in mlflow_rest_sdk.__all__:
+        assert getattr(mlflow_rest_sdk, name) is not None
+    assert set(mlflow_rest_sdk.__all__) <= set(dir(mlflow_rest_sdk))
+
+
+@pytest.mark.parametrize("module", [mlflow_rest_sdk, models, generated_models])
+def test_an_unknown_name_raises_attribute_error(module: ModuleType) -> None:
+    with pytest.raises(AttributeError, match="NoSuchThing"):
+        _ = module.NoSuchThing
+
+
+def test_models_from_lazily_imported_modules_pickle_and_compare_equal() -> None:
+    run = models.Run.model_validate(
+        {"info": {"run_id": "r1", "status": "FINISHED"}, "data": {"tags": [{"key": "k"}]}}
+    )
+    copy = pickle.loads(pickle.dumps(run))
+    assert copy == run
+    assert type(copy) is models.Run
+    assert copy.info is not None and copy.info.status is models.RunStatus.FINISHED
+
+
+def test_pickles_naming_the_flat_models_module_still_load() -> None:
+    run = models.Run.model_validate({"info": {"run_id": "r1"}})
+    data = pickle.dumps(run, protocol=2)  # names classes as text lines: "c<module>\n<name>\n"
+    old_style = data.replace(f"{MODELS_PACKAGE}.runs\n".encode(), f"{MODELS_PACKAGE}\n".encode())
+    assert old_style != data
+    assert pickle.loads(old_style) == run
