@@ -18,18 +18,27 @@ timeout):
 ``Timeouts.write`` has no aiohttp counterpart: a request body the server stops reading is bounded
 only by the operating system. ``PoolLimits.max_keepalive_connections`` has none either: aiohttp
 keeps every idle connection (up to ``max_connections``) for ``keepalive_expiry`` seconds.
+
+Unless ``TransportSettings.tcp_quickack`` is off, the connector builds its connections with a
+protocol that re-arms ``TCP_QUICKACK`` when connected and whenever data arrives (why: see
+:mod:`.socket_tuning`). aiohttp has no public hook for this: the connector's protocol factory is
+replaced after checking it is the one we expect; if a future aiohttp differs, the transport logs
+at debug level and runs untuned.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 try:
     import aiohttp
+    from aiohttp.client_proto import ResponseHandler
     from yarl import URL
 except ImportError as exc:
     raise ImportError(
@@ -37,6 +46,7 @@ except ImportError as exc:
         "install it with `pip install 'mlflow-rest-sdk[aiohttp]'`"
     ) from exc
 
+from . import socket_tuning
 from .httpx_transport import build_ssl_context, is_connection_refused, redact_url, url_with_query
 from .transport import (
     STREAM_CHUNK_SIZE,
@@ -51,6 +61,8 @@ from .transport import (
 )
 
 __all__ = ["AiohttpTransport"]
+
+logger = logging.getLogger(__name__)
 
 
 def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
@@ -76,6 +88,47 @@ def _map_error(exc: Exception, request: HttpRequest) -> TransportError:
     if isinstance(exc, aiohttp.ClientConnectorError) and is_connection_refused(exc):
         return ConnectionRefused(f"{where}: connection refused", url=url)
     return TransportError(f"{where}: {type(exc).__name__}: {exc}", url=url)
+
+
+class _QuickAckResponseHandler(ResponseHandler):
+    """aiohttp's protocol, re-arming quick ACKs on connect and before handling received data.
+
+    Re-arming as data arrives makes the kernel send the ACK it was delaying for that data now,
+    so the server's next segment (held back until that ACK) follows without the ~40 ms wait.
+    """
+
+    _quickack_socket: socket_tuning.SupportsSetsockopt | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._quickack_socket = socket_tuning.socket_of(transport.get_extra_info("socket"))
+        if self._quickack_socket is not None:
+            socket_tuning.arm_quickack(self._quickack_socket)
+
+    def data_received(self, data: bytes) -> None:
+        if self._quickack_socket is not None:
+            socket_tuning.arm_quickack(self._quickack_socket)
+        super().data_received(data)
+
+
+def _install_quickack(connector: aiohttp.TCPConnector) -> None:
+    """Make ``connector`` build :class:`_QuickAckResponseHandler` protocols, if it can be done.
+
+    Checked, not assumed: anything unexpected leaves the connector plain (debug log only).
+    """
+    factory = getattr(connector, "_factory", None)
+    if not (isinstance(factory, functools.partial) and factory.func is ResponseHandler):
+        logger.debug(
+            "aiohttp internals not as expected (connector._factory is %r): "
+            "TCP_QUICKACK tuning is off",
+            type(factory).__name__,
+        )
+        return
+    # A cast because typeshed's partial is invariant; a subclass instance is what it returns.
+    connector._factory = cast(
+        "functools.partial[ResponseHandler]",
+        functools.partial(_QuickAckResponseHandler, *factory.args, **factory.keywords),
+    )
 
 
 def _merge_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -135,6 +188,8 @@ class AiohttpTransport:
                 keepalive_timeout=limits.keepalive_expiry,
                 ssl=self._ssl_context,
             )
+            if self._settings.tcp_quickack and socket_tuning.quickack_option() is not None:
+                _install_quickack(connector)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=_client_timeout(self._settings.timeouts),

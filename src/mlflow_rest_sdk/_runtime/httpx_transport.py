@@ -5,6 +5,12 @@ and timeouts (never ``None``), TLS through one ``ssl.SSLContext``, no redirects,
 and no environment (proxies, ``.netrc``), so that what goes on the wire is exactly the
 :class:`HttpRequest` the runtime built, whichever transport sends it.
 
+Unless ``TransportSettings.tcp_quickack`` is off, the pool's httpcore network backend is wrapped
+so that every pooled TCP socket re-arms ``TCP_QUICKACK`` around its reads and writes (why: see
+:mod:`.socket_tuning`). httpx has no public hook for this, so the backend is swapped on the
+``httpcore`` pool httpx builds, after checking that the pool and backend are what we expect; if
+a future httpx/httpcore differs, the transport logs at debug level and runs untuned.
+
 The helpers :func:`build_ssl_context`, :func:`url_with_query`, :func:`redact_url` and
 :func:`is_connection_refused` are shared with the aiohttp transport, so that both trust the same
 certificates, put the same bytes on the wire and word their errors the same way.
@@ -13,6 +19,7 @@ certificates, put the same bytes on the wire and word their errors the same way.
 from __future__ import annotations
 
 import errno
+import logging
 import ssl
 from collections.abc import (
     AsyncIterable,
@@ -26,11 +33,13 @@ from contextlib import asynccontextmanager, contextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 
+from . import socket_tuning
 from .transport import (
     STREAM_CHUNK_SIZE,
     AsyncStreamedResponse,
@@ -54,6 +63,8 @@ __all__ = [
     "redact_url",
     "url_with_query",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def build_ssl_context(tls: TlsConfig) -> ssl.SSLContext:
@@ -190,6 +201,216 @@ def _map_error(exc: httpx.TransportError, request: HttpRequest) -> TransportErro
     return TransportError(f"{where}: {type(exc).__name__}: {exc}", url=url)
 
 
+# --- TCP_QUICKACK: httpcore network backends whose TCP streams re-arm it --------------------------
+
+
+class _QuickAckStream(httpcore.NetworkStream):
+    """Delegates to the backend's stream; re-arms quick ACKs after writes and before reads.
+
+    After a write the kernel may fall back to delayed ACKs; re-arming before the (blocking) read
+    makes it ACK the server's first response segment at once.
+    """
+
+    def __init__(
+        self, inner: httpcore.NetworkStream, sock: socket_tuning.SupportsSetsockopt
+    ) -> None:
+        self._inner = inner
+        self._sock = sock
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        socket_tuning.arm_quickack(self._sock)
+        return self._inner.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, timeout)
+        socket_tuning.arm_quickack(self._sock)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _quickack_stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+def _quickack_stream(stream: httpcore.NetworkStream) -> httpcore.NetworkStream:
+    sock = socket_tuning.socket_of(stream.get_extra_info("socket"))
+    if sock is None:
+        logger.debug("no socket on %s: TCP_QUICKACK not re-armed", type(stream).__name__)
+        return stream
+    socket_tuning.arm_quickack(sock)
+    return _QuickAckStream(stream, sock)
+
+
+class _QuickAckBackend(httpcore.NetworkBackend):
+    """Wraps a backend: its TCP streams re-arm quick ACKs; Unix sockets are left alone."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self.inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self.inner.connect_tcp(
+            host,
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+        return _quickack_stream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return self.inner.connect_unix_socket(path, timeout=timeout, socket_options=socket_options)
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class _AsyncQuickAckStream(httpcore.AsyncNetworkStream):
+    """The asyncio form of :class:`_QuickAckStream`."""
+
+    def __init__(
+        self, inner: httpcore.AsyncNetworkStream, sock: socket_tuning.SupportsSetsockopt
+    ) -> None:
+        self._inner = inner
+        self._sock = sock
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        socket_tuning.arm_quickack(self._sock)
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+        socket_tuning.arm_quickack(self._sock)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return _async_quickack_stream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+def _async_quickack_stream(stream: httpcore.AsyncNetworkStream) -> httpcore.AsyncNetworkStream:
+    sock = socket_tuning.socket_of(stream.get_extra_info("socket"))
+    if sock is None:
+        logger.debug("no socket on %s: TCP_QUICKACK not re-armed", type(stream).__name__)
+        return stream
+    socket_tuning.arm_quickack(sock)
+    return _AsyncQuickAckStream(stream, sock)
+
+
+class _AsyncQuickAckBackend(httpcore.AsyncNetworkBackend):
+    """The asyncio form of :class:`_QuickAckBackend` (wraps anyio's or trio's backend)."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self.inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self.inner.connect_tcp(
+            host,
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+        return _async_quickack_stream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return await self.inner.connect_unix_socket(
+            path, timeout=timeout, socket_options=socket_options
+        )
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def _wrap_pool_backend(transport: object, pool_type: type[Any], backend_type: type[Any]) -> None:
+    """Swap the backend of the httpcore pool inside an httpx transport for a quick-ACK one.
+
+    Checked, not assumed: anything unexpected leaves the transport plain (debug log only).
+    """
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(pool, pool_type) or not isinstance(backend, backend_type):
+        logger.debug(
+            "httpx/httpcore internals not as expected (pool %s, backend %s): "
+            "TCP_QUICKACK tuning is off",
+            type(pool).__name__,
+            type(backend).__name__,
+        )
+        return
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = _QuickAckBackend(backend)
+    else:
+        pool._network_backend = _AsyncQuickAckBackend(backend)
+
+
+def _httpx_transport(settings: TransportSettings) -> httpx.HTTPTransport:
+    """httpx's own transport, configured from ``settings`` (HTTP/1.1 only, no retries)."""
+    transport = httpx.HTTPTransport(
+        verify=build_ssl_context(settings.tls),
+        limits=_httpx_limits(settings.limits),
+        trust_env=False,
+        http1=True,
+        http2=False,
+        retries=0,
+    )
+    if settings.tcp_quickack and socket_tuning.quickack_option() is not None:
+        _wrap_pool_backend(transport, httpcore.ConnectionPool, httpcore.NetworkBackend)
+    return transport
+
+
+def _async_httpx_transport(settings: TransportSettings) -> httpx.AsyncHTTPTransport:
+    """The asyncio form of :func:`_httpx_transport`."""
+    transport = httpx.AsyncHTTPTransport(
+        verify=build_ssl_context(settings.tls),
+        limits=_httpx_limits(settings.limits),
+        trust_env=False,
+        http1=True,
+        http2=False,
+        retries=0,
+    )
+    if settings.tcp_quickack and socket_tuning.quickack_option() is not None:
+        _wrap_pool_backend(transport, httpcore.AsyncConnectionPool, httpcore.AsyncNetworkBackend)
+    return transport
+
+
+# --- responses and transports ------------------------------------------------------------------
+
+
 class _HttpxStreamed:
     """A streamed httpx response; read errors are mapped like those of :meth:`send`."""
 
@@ -233,9 +454,8 @@ class HttpxTransport:
     def __init__(self, settings: TransportSettings | None = None) -> None:
         self._settings = settings if settings is not None else TransportSettings()
         self._client = httpx.Client(
-            limits=_httpx_limits(self._settings.limits),
+            transport=_httpx_transport(self._settings),
             timeout=_httpx_timeout(self._settings.timeouts),
-            verify=build_ssl_context(self._settings.tls),
             follow_redirects=False,
             trust_env=False,
             cookies=_no_cookies(),
@@ -303,9 +523,8 @@ class AsyncHttpxTransport:
     def __init__(self, settings: TransportSettings | None = None) -> None:
         self._settings = settings if settings is not None else TransportSettings()
         self._client = httpx.AsyncClient(
-            limits=_httpx_limits(self._settings.limits),
+            transport=_async_httpx_transport(self._settings),
             timeout=_httpx_timeout(self._settings.timeouts),
-            verify=build_ssl_context(self._settings.tls),
             follow_redirects=False,
             trust_env=False,
             cookies=_no_cookies(),
