@@ -3,6 +3,10 @@
 Each pytest-xdist worker starts its own server (one per session, on a free loopback port). That
 costs a second server start but needs no cross-process locking or reference counting to decide
 who stops a shared server, and a crashed worker cannot take the other worker's server with it.
+
+``mlflow_server`` is the light one (sqlite, artifacts in a folder, two workers);
+``production_server`` is MLflow as deployed (PostgreSQL, S3 behind the artifact proxy, four
+workers), started only by the workers that run a test needing it.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mlflow_rest_sdk.local_server import LocalMlflowServer
+
+if TYPE_CHECKING:  # imported when first used: moto, boto3 and psycopg2 are slow to import
+    from tests._infra.topology import ProductionTopology
 
 #: Generous: on a loaded two-core machine a cold start has taken 50-80 s.
 SERVER_STARTUP_TIMEOUT = 300.0
@@ -22,12 +30,20 @@ SERVER_STARTUP_TIMEOUT = 300.0
 SERVER_WORKERS = 2
 
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+#: Fixtures that start a real server: tests using any of them are marked ``live``.
+_LIVE_FIXTURES = frozenset({"mlflow_server", "production_server", "tracking_uri"})
+#: Webhook tests deliver to a plain-http receiver on loopback, which MLflow refuses unless both
+#: of these are set (it allows only https to public addresses by default).
+WEBHOOK_TEST_ENV = {
+    "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
+    "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs the live server as ``live`` (``-m "not live"`` skips them)."""
+    """Mark every test that needs a live server as ``live`` (``-m "not live"`` skips them)."""
     for item in items:
-        if "mlflow_server" in getattr(item, "fixturenames", ()):
+        if _LIVE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.live)
 
 
@@ -38,15 +54,28 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMlf
         data_dir=tmp_path_factory.mktemp("mlflow-server"),
         workers=SERVER_WORKERS,
         startup_timeout=SERVER_STARTUP_TIMEOUT,
-        # Webhook tests deliver to a plain-http receiver on loopback, which MLflow refuses
-        # unless both of these are set (it allows only https to public addresses by default).
-        extra_env={
-            "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
-            "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
-        },
+        extra_env=WEBHOOK_TEST_ENV,
     )
     with server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductionTopology]:
+    """MLflow as deployed: PostgreSQL store, S3 (moto) behind the artifact proxy, 4 workers.
+
+    Every part is real and started here; a missing PostgreSQL fails the tests with what to
+    install, it never skips them.
+    """
+    from tests._infra.topology import ProductionTopology
+
+    topology = ProductionTopology(
+        tmp_path_factory.mktemp("mlflow-production"),
+        startup_timeout=SERVER_STARTUP_TIMEOUT,
+        extra_env=WEBHOOK_TEST_ENV,
+    )
+    with topology:
+        yield topology
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,14 @@ def test_explicit_backend_store_uri_is_passed_through(tmp_path: Path) -> None:
     assert _option(server.command(), "--backend-store-uri") == uri
 
 
+def test_an_object_store_artifacts_destination_is_passed_as_given(tmp_path: Path) -> None:
+    server = LocalMlflowServer(
+        data_dir=tmp_path, port=5123, artifacts_destination="s3://bucket/prefix"
+    )
+
+    assert _option(server.command(), "--artifacts-destination") == "s3://bucket/prefix"
+
+
 def test_environment_turns_job_execution_off(tmp_path: Path) -> None:
     env = LocalMlflowServer(data_dir=tmp_path).environment()
 

@@ -10,12 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
 import pytest
+from tests._infra.s3 import MotoS3
 from tests.live._support import now_ms
 from tests.live.blocking import TRANSPORT_KINDS, blocking_client
 
 from mlflow_rest_sdk import MlflowClient
 
 ClientFactory = Callable[[str], MlflowClient]
+#: The bucket of :func:`s3_server`.
+S3_BUCKET = "mlflow-artifacts"
 
 
 def open_client(url: str, transport_kind: str) -> AbstractContextManager[MlflowClient]:
@@ -47,3 +50,11 @@ def new_run_id(client: MlflowClient, name: str) -> str:
 @pytest.fixture
 def run_id(artifact_client: MlflowClient, unique_name: Callable[[str], str]) -> str:
     return new_run_id(artifact_client, unique_name("artifacts"))
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[MotoS3]:
+    """moto's S3 server on a free loopback port with :data:`S3_BUCKET` created (the shared
+    helper of ``tests/_infra/s3.py``: its ``server_env()`` is what an MLflow server needs)."""
+    with MotoS3(S3_BUCKET) as server:
+        yield server

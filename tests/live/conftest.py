@@ -9,19 +9,74 @@
 
 So the async clients really run on an event loop of their own while the test bodies stay the
 same for every transport.
+
+Every test also runs on two server topologies (:data:`TOPOLOGIES`): ``sqlite``, the light
+server of ``tests/conftest.py``, and ``postgres-s3``, MLflow as deployed (PostgreSQL store, S3
+artifacts behind the proxy, four workers), so a behaviour that differs in production shows up
+here. Ids read ``[postgres-s3-httpx-sync]``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mlflow_rest_sdk import MlflowClient
+from mlflow_rest_sdk.local_server import LocalMlflowServer
 from mlflow_rest_sdk.models import ModelVersion, Run
 
 from ._support import now_ms
 from .blocking import TRANSPORT_KINDS, blocking_client
+
+if TYPE_CHECKING:
+    from tests._infra.topology import ProductionTopology
+
+#: The server set-ups every live test runs against.
+TOPOLOGIES = ("sqlite", "postgres-s3")
+_LIVE_DIR = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each module's tests of one topology on one xdist worker (``--dist loadgroup``).
+
+    Module-scoped fixtures (a client per transport, the pagination tests' 2,500 runs) are then
+    made once per module and topology rather than on every worker; modules still spread over
+    the workers. Ids stay as they are: xdist only adds ``@live-<topology>-<module>``.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        topology = callspec.params.get("topology") if callspec is not None else None
+        if topology is None or item.path.parent != _LIVE_DIR:
+            continue
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(f"live-{topology}-{item.path.stem}"))
+
+
+@pytest.fixture(scope="session", params=TOPOLOGIES)
+def topology(request: pytest.FixtureRequest) -> str:
+    """Which server set-up this test runs against: one of :data:`TOPOLOGIES`.
+
+    Session scope makes pytest order the tests by topology, so each worker switches once.
+    """
+    name: str = request.param
+    return name
+
+
+@pytest.fixture(scope="session")
+def tracking_uri(topology: str, request: pytest.FixtureRequest) -> str:
+    """Base URL of the server of this test's topology.
+
+    The servers are looked up by name so that a worker starts only the ones its tests need.
+    """
+    if topology == "sqlite":
+        light: LocalMlflowServer = request.getfixturevalue("mlflow_server")
+        return light.url
+    production: ProductionTopology = request.getfixturevalue("production_server")
+    return production.url
 
 
 @pytest.fixture(scope="module", params=TRANSPORT_KINDS)
