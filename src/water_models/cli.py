@@ -19,10 +19,10 @@ from rich.console import Console
 from rich.table import Table
 
 from mlflow_rest_sdk.errors import MlflowRestError
-from water_models import naming
+from water_models import naming, settings
 from water_models.bundle import ModelIntegrityError
 from water_models.data import load_station_data
-from water_models.fleet import FleetOutcome
+from water_models.fleet import DEFAULT_SCHEDULER_TIMEOUT, FleetBackend, FleetOutcome
 from water_models.manager import ModelManager
 from water_models.model_types import model_type_names
 from water_models.schema import StationDataError
@@ -75,8 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--model-type", action="append", choices=types, help=f"repeatable; default: all ({types})"
     )
     train.add_argument("--data", type=Path, help="folder of station_<id>.csv/.parquet files")
-    train.add_argument("--n-jobs", type=int, help="training processes (default: one per core)")
+    train.add_argument(
+        "--n-jobs", type=int, help="local training processes (default: one per core; not for dask)"
+    )
     train.add_argument("--concurrency", type=int, default=4, help="registrations in flight")
+    train.add_argument(
+        "--backend",
+        choices=settings.BACKENDS,
+        help=f"where training runs (default: ${settings.BACKEND_ENV}, else loky: local processes)",
+    )
+    train.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help=f"Dask scheduler for --backend dask, e.g. tcp://HOST:8786 "
+        f"(default: ${settings.SCHEDULER_ENV})",
+    )
+    train.add_argument(
+        "--scheduler-timeout",
+        type=float,
+        default=DEFAULT_SCHEDULER_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on the scheduler after this long (default {DEFAULT_SCHEDULER_TIMEOUT:g})",
+    )
 
     predict = commands.add_parser(
         "predict", parents=[common, one, as_json], help="forecast from a station data file"
@@ -127,12 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _train(manager: ModelManager, args: argparse.Namespace, err: Console) -> int:
     types = args.model_type or model_type_names()
+    backend = FleetBackend.resolve(
+        args.backend, args.scheduler, scheduler_timeout=args.scheduler_timeout
+    )
     outcomes = manager.train_and_register_fleet(
         args.stations,
         types,
         n_jobs=args.n_jobs,
         max_concurrency=args.concurrency,
         show_progress=not args.json,
+        backend=backend,
     )
     if args.json:
         _print_json([_outcome_dict(o) for o in outcomes])
@@ -167,6 +191,7 @@ def _outcome_dict(outcome: FleetOutcome) -> dict[str, Any]:
         "alias": reg.alias if reg else None,
         "promoted": reg.promoted if reg else None,
         "run_id": reg.run_id if reg else None,
+        "trained_by": outcome.trained_by,
     }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
 
@@ -43,6 +43,9 @@ from water_models.registry_flows import (
 from water_models.synthetic import generate_station_data
 from water_models.training import TrainingResult, train_station_model
 from water_models.versioning import Bump
+
+if TYPE_CHECKING:
+    from water_models.fleet import FleetBackend
 
 logger = logging.getLogger("water_models")
 
@@ -440,8 +443,15 @@ class ModelManager:
         n_jobs: int | None = None,
         max_concurrency: int = 4,
         show_progress: bool = True,
+        backend: str | FleetBackend | None = None,
+        scheduler: str | None = None,
     ) -> list[Any]:
-        """Train every (station, type) in joblib worker processes, then register concurrently."""
+        """Train every (station, type) through joblib, then register concurrently from here.
+
+        ``backend="dask"`` with ``scheduler="tcp://host:8786"`` trains on a Dask cluster; the
+        default is local processes (both also from ``WATER_MODELS_BACKEND`` /
+        ``WATER_MODELS_DASK_SCHEDULER``).
+        """
         from water_models.fleet import train_and_register_fleet
 
         return train_and_register_fleet(
@@ -451,4 +461,6 @@ class ModelManager:
             n_jobs=n_jobs,
             max_concurrency=max_concurrency,
             show_progress=show_progress,
+            backend=backend,
+            scheduler=scheduler,
         )

@@ -20,3 +20,27 @@ def home_dir() -> Path:
         return Path(explicit)
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "water-models"
+
+
+#: Fleet training backends: joblib's local process pool, or a Dask cluster through joblib.
+BACKENDS = ("loky", "dask")
+DEFAULT_BACKEND = "loky"
+BACKEND_ENV = "WATER_MODELS_BACKEND"
+SCHEDULER_ENV = "WATER_MODELS_DASK_SCHEDULER"
+
+
+def fleet_backend(explicit: str | None = None) -> str:
+    """The argument, else ``WATER_MODELS_BACKEND``, else local processes (``loky``)."""
+    source, value = "backend", explicit
+    if not value:
+        source, value = BACKEND_ENV, os.environ.get(BACKEND_ENV)
+    name = (value or DEFAULT_BACKEND).strip().lower()
+    if name not in BACKENDS:
+        raise ValueError(f"{source}={value!r} is not a fleet backend; use one of {BACKENDS}")
+    return name
+
+
+def dask_scheduler(explicit: str | None = None) -> str | None:
+    """The argument, else ``WATER_MODELS_DASK_SCHEDULER`` (e.g. ``tcp://10.0.0.5:8786``)."""
+    value = explicit or os.environ.get(SCHEDULER_ENV)
+    return value.strip() if value and value.strip() else None
