@@ -22,7 +22,7 @@ PYTEST_WORKERS ?= 2
 PYTEST_FLAGS ?= -n $(PYTEST_WORKERS) --dist loadgroup --strict-markers -ra
 GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md spec/
 
-.PHONY: help venv generate golden import-proto drift check-generated lint typecheck test demo
+.PHONY: help venv generate golden import-proto drift check-generated lint typecheck test demo bench
 
 help:
 	@echo "make venv             create or update $(VENV) with uv (re-runs when pyproject.toml changes)"
@@ -35,6 +35,7 @@ help:
 	@echo "make typecheck        mypy --strict"
 	@echo "make test             all of the above checks, then pytest ($(PYTEST_WORKERS) workers)"
 	@echo "make demo             the water-quality demo (water-models demo) on a local MLflow server"
+	@echo "make bench            side-by-side benchmarks (~15 min) into docs/benchmarks/ (QUICK=1: small sizes)"
 
 venv: $(VENV_STAMP)
 
@@ -82,7 +83,7 @@ lint: venv
 	"$(VENV_BIN)/ruff" format --check .
 
 typecheck: venv
-	"$(VENV_BIN)/mypy" --strict src codegen
+	"$(VENV_BIN)/mypy" --strict src codegen benchmarks
 
 # pytest exits 5 when it collected no tests: that must fail loudly, never pass for green.
 test: venv lint typecheck check-generated
@@ -92,3 +93,8 @@ test: venv lint typecheck check-generated
 
 demo: venv
 	"$(VENV_BIN)/water-models" demo
+
+# Benchmarks are measurements, not tests: they write a report and never fail on a missed target.
+# `make bench QUICK=1` checks the harness with small sizes in a few minutes.
+bench: venv
+	"$(VENV_BIN)/python" -m benchmarks --out docs/benchmarks $(if $(QUICK),--quick)

@@ -1,0 +1,80 @@
+"""Sizes of every scenario, full (the issue's figures) and quick (to check the harness).
+
+The full sizes are chosen so that ``make bench`` stays under 15 minutes on two cores; the quick
+ones so that a whole run takes a couple of minutes on a busy machine. Quick figures only show
+that everything works: their ratios are noisy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FULL", "QUICK", "Sizes"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    # 1. overhead: rounds x calls per contender and case
+    overhead_rounds: int
+    overhead_calls: int
+    # 2. latency: rounds x sequential calls per contender and operation
+    latency_rounds: int
+    latency_calls: int
+    # 3. bulk metrics
+    metrics: int
+    #: values per raw-capacity probe (fewer than ``metrics``: compared as time per 1000 metrics)
+    capacity_metrics: int
+    metric_keys: int
+    metrics_rounds: int
+    # 4. runs
+    runs: int
+    runs_in_flight: int
+    runs_rounds: int
+    #: also time the SDK's blocking client (no target; left out of the full run for time)
+    runs_blocking_sdk: bool
+    # 5. station models
+    stations: int
+    # 6. imports
+    import_repeats: int
+    # 7. artifacts
+    artifact_mib: int
+    artifact_rounds: int
+
+
+FULL = Sizes(
+    overhead_rounds=7,
+    overhead_calls=200,
+    latency_rounds=5,
+    latency_calls=20,
+    metrics=100_000,
+    capacity_metrics=30_000,
+    metric_keys=10,
+    metrics_rounds=1,
+    runs=1000,
+    runs_in_flight=8,
+    runs_rounds=1,
+    runs_blocking_sdk=False,
+    stations=50,
+    import_repeats=9,
+    artifact_mib=120,
+    artifact_rounds=3,
+)
+
+QUICK = Sizes(
+    overhead_rounds=5,
+    overhead_calls=100,
+    latency_rounds=3,
+    latency_calls=10,
+    metrics=5_000,
+    capacity_metrics=5_000,
+    metric_keys=5,
+    metrics_rounds=1,
+    runs=60,
+    runs_in_flight=8,
+    runs_rounds=1,
+    runs_blocking_sdk=True,
+    stations=3,
+    import_repeats=3,
+    artifact_mib=16,
+    artifact_rounds=1,
+)
