@@ -298,3 +298,30 @@ def test_configuration_doc_lists_the_variables_the_sdk_reads() -> None:
     table = section.split("## Where settings come from", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"`(MLFLOW_[A-Z0-9_]+)`", table))
     assert documented == sdk_variables()
+
+
+# -- database pool (MLflow's log_batch takes two pooled connections at once) -------------------
+
+#: Connections one server worker may need at once: two per request thread, 40 threads.
+POOL_NEEDED_PER_WORKER = 80
+
+
+def pool_capacity(environment: dict[str, str]) -> int:
+    return int(environment["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"]) + int(
+        environment["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"]
+    )
+
+
+def test_compose_server_pool_covers_two_connections_per_request_thread() -> None:
+    assert pool_capacity(service("mlflow")["environment"]) >= POOL_NEEDED_PER_WORKER
+
+
+def test_compose_postgres_accepts_every_worker_pool() -> None:
+    command = service("postgres")["command"]
+    max_connections = int(command[command.index("-c") + 1].split("=", 1)[1])
+    workers = int(flags(service("mlflow")["command"])["--workers"] or 1)
+    assert max_connections >= workers * pool_capacity(service("mlflow")["environment"])
+
+
+def test_k8s_server_pool_covers_two_connections_per_request_thread() -> None:
+    assert pool_capacity(manifests()["ConfigMap"]["data"]) >= POOL_NEEDED_PER_WORKER
