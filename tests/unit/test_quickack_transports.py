@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from mlflow_rest_sdk._runtime import socket_tuning
-from mlflow_rest_sdk._runtime.aiohttp_transport import AiohttpTransport
-from mlflow_rest_sdk._runtime.httpx_transport import AsyncHttpxTransport, HttpxTransport
-from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse, TransportSettings
+from mlflow_rest_sdk._runtime.transport import HttpRequest, TransportSettings
+
+from .transport_harness import Harness as TransportHarness
 
 KINDS = ("httpx", "httpx-async", "aiohttp")
 LARGE = 5 * 1024 * 1024
@@ -128,24 +128,8 @@ def kind(request: pytest.FixtureRequest) -> str:
 # --- one harness over the three transports ------------------------------------------------------
 
 
-class Harness:
-    """Sends and streams through any of the three transports with awaitable calls."""
-
-    def __init__(self, kind: str, settings: TransportSettings) -> None:
-        self.sync: HttpxTransport | None = None
-        self.async_: AsyncHttpxTransport | AiohttpTransport | None = None
-        if kind == "httpx":
-            self.sync = HttpxTransport(settings)
-        elif kind == "httpx-async":
-            self.async_ = AsyncHttpxTransport(settings)
-        else:
-            self.async_ = AiohttpTransport(settings)
-
-    async def send(self, request: HttpRequest) -> HttpResponse:
-        if self.sync is not None:
-            return self.sync.send(request)
-        assert self.async_ is not None
-        return await self.async_.send(request)
+class Harness(TransportHarness):
+    """Adds streaming both ways to the shared harness."""
 
     async def stream(self, request: HttpRequest, body: bytes | None = None) -> bytes:
         """Stream ``body`` up in chunks (if given) and the response body down; return it."""

@@ -47,6 +47,8 @@ from mlflow_rest_sdk._runtime.transport import (
 )
 from mlflow_rest_sdk._runtime.transports import resolve_async_transport, resolve_sync_transport
 
+from .transport_harness import Harness
+
 KINDS = ("httpx", "httpx-async", "aiohttp")
 SLOW_SECONDS = 5.0
 SHORT = Timeouts(connect=2.0, read=0.2, write=2.0, pool=2.0)
@@ -265,26 +267,6 @@ def refused_url() -> Iterator[str]:
 
 
 # --- one harness over the three transports -----------------------------------------------------
-
-
-class Harness:
-    """Sends through any of the three transports with one awaitable call."""
-
-    def __init__(self, kind: str, settings: TransportSettings | None) -> None:
-        self.sync: HttpxTransport | None = None
-        self.async_: AsyncHttpxTransport | AiohttpTransport | None = None
-        if kind == "httpx":
-            self.sync = HttpxTransport(settings)
-        elif kind == "httpx-async":
-            self.async_ = AsyncHttpxTransport(settings)
-        else:
-            self.async_ = AiohttpTransport(settings)
-
-    async def send(self, request: HttpRequest) -> HttpResponse:
-        if self.sync is not None:
-            return self.sync.send(request)
-        assert self.async_ is not None
-        return await self.async_.send(request)
 
 
 @asynccontextmanager
