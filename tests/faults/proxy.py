@@ -21,7 +21,16 @@ fault                    what the proxy does                             server 
                          the client connection without sending it
 ``STALL_RESPONSE``       forward, hold the response for ``stall_s``      yes
                          (past the client's read timeout), then close
+``DELIVER_LATE``         hold the whole request and reset the client     yes, late
+                         connection; forward the request upstream (its
+                         answer discarded) right after the next request
+                         to the same path was answered upstream, before
+                         that answer is relayed
 =======================  ==============================================  =================
+
+``DELIVER_LATE`` plays a slow server deterministically: the first attempt of a create is still
+"in flight" while the client looks for it and creates again, and it commits after that second
+create but before the client hears back from it.
 
 Every request goes upstream on a fresh connection (``Connection: close``), so an idle upstream
 connection closed by the server can never be mistaken for a fault, and the ``Host`` header is
@@ -90,6 +99,7 @@ class Fault(StrEnum):
     BAD_GATEWAY = "bad_gateway"
     DROP_RESPONSE = "drop_response"
     STALL_RESPONSE = "stall_response"
+    DELIVER_LATE = "deliver_late"
 
     @property
     def reaches_server(self) -> bool:
@@ -97,7 +107,9 @@ class Fault(StrEnum):
         return self in _REACHES_SERVER
 
 
-_REACHES_SERVER = frozenset({Fault.PASS, Fault.DELAY, Fault.DROP_RESPONSE, Fault.STALL_RESPONSE})
+_REACHES_SERVER = frozenset(
+    {Fault.PASS, Fault.DELAY, Fault.DROP_RESPONSE, Fault.STALL_RESPONSE, Fault.DELIVER_LATE}
+)
 
 
 class FaultPlan(Protocol):
@@ -386,6 +398,8 @@ class FaultProxy:
         self._counts: Counter[Fault] = Counter()
         self._events: list[FaultEvent] = []
         self._errors: list[str] = []
+        self._held: dict[str, list[_Request]] = {}  # DELIVER_LATE requests by path (loop thread)
+        self._delivered_late: list[FaultEvent] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: asyncio.Server | None = None
@@ -425,11 +439,17 @@ class FaultProxy:
         with self._lock:
             return list(self._errors)
 
+    def delivered_late(self) -> list[FaultEvent]:
+        """The ``DELIVER_LATE`` requests forwarded upstream so far, in order (a copy)."""
+        with self._lock:
+            return list(self._delivered_late)
+
     def reset_counts(self) -> None:
         with self._lock:
             self._counts.clear()
             self._events.clear()
             self._errors.clear()
+            self._delivered_late.clear()
 
     def start(self) -> None:
         if self._thread is not None:
@@ -564,9 +584,14 @@ class FaultProxy:
             await self._send_half_then_reset(request)
             _abort_with_reset(writer)
             return False
+        if fault is Fault.DELIVER_LATE:
+            self._held.setdefault(request.path, []).append(request)
+            _abort_with_reset(writer)
+            return False
         if fault is Fault.DELAY:
             await asyncio.sleep(self.delay_s)
         response = await self._forward(request)
+        await self._deliver_held(request.path)
         if fault is Fault.DROP_RESPONSE:
             _abort_with_reset(writer)
             return False
@@ -588,6 +613,13 @@ class FaultProxy:
         )
         _tune(writer)
         return reader, writer
+
+    async def _deliver_held(self, path: str) -> None:
+        """Forward the requests held for ``path`` now that a later one was answered upstream."""
+        for held in self._held.pop(path, []):
+            await self._forward(held)
+            with self._lock:
+                self._delivered_late.append(FaultEvent(Fault.DELIVER_LATE, held.method, path))
 
     async def _send_half_then_reset(self, request: _Request) -> None:
         """The server gets a truncated request, so it cannot act on it."""

@@ -212,6 +212,30 @@ def test_drop_response_forwards_the_request_but_the_client_gets_no_answer(
     assert [body for *_, body in upstream.wait_quiet()] == [b'{"name": "ghost"}']
 
 
+def test_deliver_late_forwards_the_request_after_the_next_one_to_its_path_was_answered(
+    proxy: FaultProxy, client: httpx.Client, upstream: RecordingUpstream
+) -> None:
+    proxy.set_plan(ScriptedFaults([Fault.DELIVER_LATE], path_prefixes=("/api/create",)))
+
+    with pytest.raises(httpx.TransportError):
+        client.post("/api/create", content=b'{"attempt": 1}')
+    client.post("/api/other", content=b"{}")  # another path does not release it
+    held = [body for *_, body in upstream.wait_quiet()]
+    response = client.post("/api/create", content=b'{"attempt": 2}')
+
+    assert held == [b"{}"]
+    assert response.json()["body"] == '{"attempt": 2}'  # the client hears from its own request
+    # When the second answer reached the client, the first attempt had reached the server, after it.
+    with upstream.lock:
+        received = [body for *_, body in upstream.received]
+    assert received == [
+        b"{}",
+        b'{"attempt": 2}',
+        b'{"attempt": 1}',
+    ]
+    assert [event.path for event in proxy.delivered_late()] == ["/api/create"]
+
+
 def test_stall_response_outlasts_the_client_read_timeout_after_forwarding(
     proxy: FaultProxy, upstream: RecordingUpstream
 ) -> None:

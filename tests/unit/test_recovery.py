@@ -53,7 +53,9 @@ def test_a_lost_create_run_response_is_found_by_its_tag_instead_of_creating_agai
 
 
 def test_a_lost_create_run_that_never_happened_is_sent_again_with_the_same_tag() -> None:
-    transport = ScriptedTransport(LOST, reply(200, {"runs": []}), reply(200, {"run": RUN}))
+    transport = ScriptedTransport(
+        LOST, reply(200, {"runs": []}), reply(200, {"run": RUN}), reply(200, {"runs": [RUN]})
+    )
     _client(transport).create_run(experiment_id="7")
     first, resend = transport.sent[0], transport.sent[2]
     assert transport.paths()[2] == "2.0/mlflow/runs/create"

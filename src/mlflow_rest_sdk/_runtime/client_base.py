@@ -26,8 +26,13 @@ from mlflow_rest_sdk._runtime.recovery import (
     AttemptLog,
     Found,
     Lookup,
+    Reconcile,
     Recovery,
     is_already_exists,
+    log_removal_failed,
+    log_settlement,
+    log_unreconciled,
+    needs_reconciling,
 )
 from mlflow_rest_sdk._runtime.retry import Deadline, RetryPolicy, async_retrying, sync_retrying
 from mlflow_rest_sdk._runtime.transport import (
@@ -322,7 +327,26 @@ class SyncClientBase(_ClientBase):
             if existing is not None:
                 return cast(R, existing)
         result: R = self._core.finish(endpoint, outcome, response_type)
+        if recovery.reconcile is not None and needs_reconciling(attempts, outcome):
+            return self._reconcile(endpoint.operation, recovery.reconcile(message), result)
         return result
+
+    def _reconcile(self, operation: str, reconcile: Reconcile, created: R) -> R:
+        """Remove the duplicates a late first attempt left (see ``_runtime/recovery.py``). Best
+        effort: when the read fails, the create's own result is returned."""
+        try:
+            found = getattr(self, reconcile.method)(**reconcile.arguments)
+        except (APIConnectionError, MlflowApiError) as error:
+            log_unreconciled(operation, error)
+            return created
+        settlement = reconcile.settle(created, found)
+        for removal in settlement.removals:
+            try:
+                getattr(self, removal.method)(**removal.arguments)
+            except (APIConnectionError, MlflowApiError) as error:
+                log_removal_failed(operation, removal, error)
+        log_settlement(operation, settlement)
+        return cast(R, settlement.keep)
 
     def _lookup(self, lookup: Lookup) -> Any | None:
         """Run a recovery read. It is best effort: when it fails, the create is simply retried."""
@@ -489,7 +513,25 @@ class AsyncClientBase(_ClientBase):
             if existing is not None:
                 return cast(R, existing)
         result: R = self._core.finish(endpoint, outcome, response_type)
+        if recovery.reconcile is not None and needs_reconciling(attempts, outcome):
+            return await self._reconcile(endpoint.operation, recovery.reconcile(message), result)
         return result
+
+    async def _reconcile(self, operation: str, reconcile: Reconcile, created: R) -> R:
+        """Remove the duplicates a late first attempt left: see the sync client."""
+        try:
+            found = await getattr(self, reconcile.method)(**reconcile.arguments)
+        except (APIConnectionError, MlflowApiError) as error:
+            log_unreconciled(operation, error)
+            return created
+        settlement = reconcile.settle(created, found)
+        for removal in settlement.removals:
+            try:
+                await getattr(self, removal.method)(**removal.arguments)
+            except (APIConnectionError, MlflowApiError) as error:
+                log_removal_failed(operation, removal, error)
+        log_settlement(operation, settlement)
+        return cast(R, settlement.keep)
 
     async def _lookup(self, lookup: Lookup) -> Any | None:
         """Run a recovery read. It is best effort: when it fails, the create is simply retried."""
