@@ -11,12 +11,13 @@ version, or ahead of a subpackage) loads neither pydantic, httpx nor the generat
 from __future__ import annotations
 
 from mlflow_rest_sdk._generated import MLFLOW_VERSION
+from mlflow_rest_sdk._lazy import lazy_attributes
 
 # The idiom type checkers treat like typing.TYPE_CHECKING: importing typing would make
 # ``import mlflow_rest_sdk`` several times slower on its own.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Final
+    from typing import Final
 
     from mlflow_rest_sdk._runtime.config import ClientConfig
     from mlflow_rest_sdk._runtime.retry import RetryPolicy
@@ -48,17 +49,4 @@ _MODULE_OF: Final[dict[str, str]] = {
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above instead
-
-    def __getattr__(name: str) -> Any:
-        module_name = _MODULE_OF.get(name)
-        if module_name is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        # __import__ with a fromlist returns the module itself; unlike importlib, it shows in
-        # ``python -X importtime``.
-        value = getattr(__import__(module_name, fromlist=[name]), name)
-        globals()[name] = value  # cached: later lookups skip this hook
-        return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_attributes(__name__, _MODULE_OF, __all__)

@@ -7,10 +7,13 @@ proxy serves ``<path>/<file>``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from mlflow_rest_sdk import MlflowClient
 from water_models.calls import Call
+
+if TYPE_CHECKING:
+    from mlflow_rest_sdk import MlflowClient
 
 PROXY_SCHEME = "mlflow-artifacts"
 

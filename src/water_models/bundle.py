@@ -11,13 +11,17 @@ import platform
 import re
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from water_models.features import ForecastTask
-from water_models.model_types import StationModel, get_model_type
+from water_models.model_types import get_model_type
 from water_models.model_types.base import ParamValue
-from water_models.training import TrainingResult
+
+if TYPE_CHECKING:
+    from water_models.model_types import StationModel
+    from water_models.training import TrainingResult
 
 METADATA_FILE = "metadata.json"
 _PLAIN_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
+if TYPE_CHECKING:
+    from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
 
 T = TypeVar("T")
 

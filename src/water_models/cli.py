@@ -3,6 +3,9 @@
 The MLflow server comes from ``--tracking-uri``, else ``MLFLOW_TRACKING_URI`` (and the other
 variables the SDK reads), else the embedded default. ``--json`` prints machine-readable output
 on stdout; messages, progress and warnings go to stderr.
+
+Only what the parser needs is imported with the module, so ``water-models --help`` answers
+without loading pandas, joblib or the SDK's clients; each command imports what it runs.
 """
 
 from __future__ import annotations
@@ -13,19 +16,18 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from mlflow_rest_sdk.errors import MlflowRestError
 from water_models import naming, settings
-from water_models.bundle import ModelIntegrityError
-from water_models.data import load_station_data
-from water_models.fleet import DEFAULT_SCHEDULER_TIMEOUT, FleetBackend, FleetOutcome
-from water_models.manager import ModelManager
 from water_models.model_types import model_type_names
-from water_models.schema import StationDataError
+from water_models.settings import DEFAULT_SCHEDULER_TIMEOUT
+
+if TYPE_CHECKING:
+    from water_models.fleet import FleetOutcome
+    from water_models.manager import ModelManager
 
 EXIT_OK, EXIT_ERROR, EXIT_NOT_FOUND = 0, 1, 3
 
@@ -125,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Imported once a command runs: the errors it reports, and the manager that runs it.
+    from mlflow_rest_sdk.errors import MlflowRestError
+    from water_models.bundle import ModelIntegrityError
+    from water_models.manager import ModelManager
+    from water_models.schema import StationDataError
+
     try:
         if args.command == "demo":
             from water_models.demo import run_demo
@@ -146,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(manager: ModelManager, args: argparse.Namespace, err: Console) -> int:
+    from water_models.fleet import FleetBackend
+
     types = args.model_type or model_type_names()
     backend = FleetBackend.resolve(
         args.backend, args.scheduler, scheduler_timeout=args.scheduler_timeout
@@ -196,6 +206,8 @@ def _outcome_dict(outcome: FleetOutcome) -> dict[str, Any]:
 
 
 def _predict(manager: ModelManager, args: argparse.Namespace, err: Console) -> int:
+    from water_models.data import load_station_data
+
     station = naming.normalize_station_id(args.station)
     data = load_station_data(args.input, station)
     loaded = manager.load_model(station, args.model_type)

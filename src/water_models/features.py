@@ -3,6 +3,9 @@
 Readings are first put on a regular hourly grid (gaps stay NaN), so a lag of N steps is N hours
 whatever the sensor's own rate. The validation window is the most recent part of the series:
 the split is by time, never shuffled, as the model will be used on the future.
+
+pandas and numpy are imported by the functions that use them, not with the module:
+:class:`ForecastTask` is part of every model's metadata, and reading it must stay cheap.
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from water_models.schema import DISSOLVED_OXYGEN, READING_COLUMNS, TIMESTAMP
 
-GRID = pd.Timedelta(hours=1)
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The regular grid readings are put on before lagging.
+GRID_HOURS = 1
 _TIME_FEATURES = ("hour_sin", "hour_cos", "doy_sin", "doy_cos")
 
 
@@ -74,8 +79,10 @@ class Split:
 
 def to_hourly_grid(data: pd.DataFrame) -> pd.DataFrame:
     """Hourly means of the readings, one row per hour from the first to the last reading."""
+    import pandas as pd
+
     indexed = data.set_index(TIMESTAMP)[list(READING_COLUMNS)]
-    return indexed.resample(GRID).mean()
+    return indexed.resample(pd.Timedelta(hours=GRID_HOURS)).mean()
 
 
 def build_features(data: pd.DataFrame, task: ForecastTask) -> FeatureTable:
@@ -87,6 +94,9 @@ def build_features(data: pd.DataFrame, task: ForecastTask) -> FeatureTable:
 
 def build_prediction_features(data: pd.DataFrame, task: ForecastTask) -> FeatureTable:
     """Features for every hour of ``data``; the target is NaN where it lies in the future."""
+    import numpy as np
+    import pandas as pd
+
     grid = to_hourly_grid(data)
     index = pd.DatetimeIndex(grid.index)
     columns: dict[str, pd.Series] = {}
@@ -123,5 +133,7 @@ def split_by_time(table: FeatureTable, validation_fraction: float) -> Split:
 
 def data_fingerprint(data: pd.DataFrame) -> str:
     """sha256 of the readings as used, so a run records exactly which data trained it."""
+    import pandas as pd
+
     hashed = pd.util.hash_pandas_object(data, index=False).to_numpy()
     return hashlib.sha256(hashed.tobytes()).hexdigest()

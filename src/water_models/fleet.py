@@ -40,9 +40,7 @@ if TYPE_CHECKING:
 
     from water_models.manager import ModelManager
 
-#: Seconds to reach a Dask scheduler (and to wait for its first worker): a wrong address or a
-#: cluster without workers fails at once instead of hanging the fleet.
-DEFAULT_SCHEDULER_TIMEOUT = 10.0
+DEFAULT_SCHEDULER_TIMEOUT = settings.DEFAULT_SCHEDULER_TIMEOUT
 DASK_INSTALL_HINT = "pip install 'mlflow-rest-sdk[dask]'"
 
 

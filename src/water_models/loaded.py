@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from water_models.bundle import ModelMetadata
 from water_models.features import build_prediction_features
 from water_models.model_types import StationModel
 from water_models.schema import TIMESTAMP
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Source = Literal["mlflow", "cache", "local"]
 
@@ -34,6 +35,8 @@ class LoadedModel:
 
         ``timestamp`` is when the forecast is made, ``forecast_for`` the hour it predicts.
         """
+        import pandas as pd  # here, not at import: loading a model must not need pandas
+
         task = self.metadata.task()
         table = build_prediction_features(data, task)
         predicted = self.model.predict(table.features)

@@ -3,6 +3,9 @@
 Train locally, register in MLflow (run, artifacts, model version, champion/challenger aliases),
 and load MLflow-first with a memory and disk cache, falling back to the cache and then to the
 local model file when MLflow cannot be reached.
+
+Importing this module loads neither pandas, numpy, xgboost nor matplotlib, nor the SDK's
+clients: the methods that need them (train, load, plot, the default client) import them.
 """
 
 from __future__ import annotations
@@ -16,23 +19,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
-
-from mlflow_rest_sdk import MlflowClient, RetryPolicy
+from mlflow_rest_sdk import RetryPolicy
 from mlflow_rest_sdk.errors import APIConnectionError, ResourceDoesNotExist, ServerError
 from water_models import naming, settings
 from water_models.artifact_io import ArtifactReader
 from water_models.bundle import METADATA_FILE, ModelBundle, ModelIntegrityError, ModelMetadata
 from water_models.cache import CacheKey, CurrentPointer, DiskCache
 from water_models.calls import run_sync
-from water_models.data import find_station_file, load_station_data, validate_station_frame
 from water_models.features import ForecastTask
 from water_models.legacy_api import mlflow_api_call as _legacy_call
 from water_models.loaded import LoadedModel, ModelInfo
 from water_models.local_store import LocalModelStore
 from water_models.model_types import get_model_type
 from water_models.model_types.base import ParamValue
-from water_models.plots import validation_plot_png
 from water_models.registry_flows import (
     TAG_MODEL_FILE,
     RegistrationResult,
@@ -40,12 +39,14 @@ from water_models.registry_flows import (
     register_flow,
     resolve_flow,
 )
-from water_models.synthetic import generate_station_data
-from water_models.training import TrainingResult, train_station_model
 from water_models.versioning import Bump
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlflow_rest_sdk import MlflowClient
     from water_models.fleet import FleetBackend
+    from water_models.training import TrainingResult
 
 logger = logging.getLogger("water_models")
 
@@ -85,9 +86,16 @@ class ModelManager:
         if cache_ttl < 0:
             raise ValueError(f"cache_ttl must be >= 0 seconds, got {cache_ttl}")
         home = settings.home_dir()
-        self.tracking_uri = client.tracking_uri if client else settings.tracking_uri(tracking_uri)
-        self.client = client or MlflowClient(self.tracking_uri)
-        self._owns_client = client is None
+        if client is None:
+            from mlflow_rest_sdk import MlflowClient  # the generated client: loaded when needed
+
+            self.tracking_uri = settings.tracking_uri(tracking_uri)
+            client = MlflowClient(self.tracking_uri)
+            self._owns_client = True
+        else:
+            self.tracking_uri = client.tracking_uri
+            self._owns_client = False
+        self.client = client
         self.local_store = LocalModelStore(models_dir or home / "models")
         self.disk_cache = DiskCache(cache_dir or home / "cache")
         self.data_dir = data_dir
@@ -123,6 +131,9 @@ class ModelManager:
 
     def station_data(self, station_id: str | int) -> pd.DataFrame:
         """The station's file from ``data_dir`` if there is one, else synthetic readings."""
+        from water_models.data import find_station_file, load_station_data, validate_station_frame
+        from water_models.synthetic import generate_station_data
+
         station = naming.normalize_station_id(station_id)
         if self.data_dir is not None:
             found = find_station_file(self.data_dir, station)
@@ -140,6 +151,9 @@ class ModelManager:
         params: Mapping[str, ParamValue] | None = None,
     ) -> TrainingResult:
         """Train on ``data`` (default: :meth:`station_data`) and keep a local copy of the model."""
+        from water_models.data import validate_station_frame
+        from water_models.training import train_station_model
+
         station = naming.normalize_station_id(station_id)
         get_model_type(model_type)
         frame = (
@@ -160,6 +174,8 @@ class ModelManager:
         bump: Bump | None = None,
     ) -> RegistrationResult:
         """Track the run, register a new version and promote it only if it beats the champion."""
+        from water_models.plots import validation_plot_png  # matplotlib, on the first plot
+
         station = naming.normalize_station_id(station_id)
         if (model_data.station_id, model_data.model_type) != (station, model_type):
             raise ValueError(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from water_models.training import TrainingResult
+if TYPE_CHECKING:
+    from water_models.training import TrainingResult
 
 
 def validation_plot_png(result: TrainingResult) -> bytes:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlflow_rest_sdk.errors import ResourceAlreadyExists, ResourceDoesNotExist
-from mlflow_rest_sdk.models import ModelVersion
 from water_models import artifact_io, naming
 from water_models.bundle import METADATA_FILE, ModelBundle, ModelMetadata
 from water_models.calls import Call, Flow
 from water_models.model_types import get_model_type
-from water_models.training import TrainingResult
 from water_models.versioning import (
     Bump,
     SemanticVersion,
@@ -22,6 +20,10 @@ from water_models.versioning import (
     next_version,
     parse_label,
 )
+
+if TYPE_CHECKING:
+    from mlflow_rest_sdk.models import ModelVersion
+    from water_models.training import TrainingResult
 
 MODEL_SUBDIR = "model"
 PLOT_PATH = "plots/validation_predicted_vs_actual.png"

@@ -27,6 +27,10 @@ BACKENDS = ("loky", "dask")
 DEFAULT_BACKEND = "loky"
 BACKEND_ENV = "WATER_MODELS_BACKEND"
 SCHEDULER_ENV = "WATER_MODELS_DASK_SCHEDULER"
+#: Seconds to reach a Dask scheduler (and to wait for its first worker): a wrong address or a
+#: cluster without workers fails at once instead of hanging the fleet. Here rather than in
+#: :mod:`water_models.fleet` so the CLI can show it without importing joblib.
+DEFAULT_SCHEDULER_TIMEOUT = 10.0
 
 
 def fleet_backend(explicit: str | None = None) -> str:

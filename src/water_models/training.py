@@ -1,13 +1,15 @@
-"""Train one station's model: features, time split, fit, and the validation metrics."""
+"""Train one station's model: features, time split, fit, and the validation metrics.
+
+numpy and pandas are imported by :func:`train_station_model`: :class:`TrainingResult` is a
+public name, and importing it must not load them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from water_models.features import (
     ForecastTask,
@@ -15,9 +17,13 @@ from water_models.features import (
     data_fingerprint,
     split_by_time,
 )
-from water_models.metrics import FloatArray, regression_metrics
 from water_models.model_types import StationModel, get_model_type
 from water_models.model_types.base import ParamValue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from water_models.metrics import FloatArray
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,10 @@ def train_station_model(
     params: Mapping[str, ParamValue] | None = None,
 ) -> TrainingResult:
     """Fit ``model_type`` on the older part of ``data`` and score it on the newest part."""
+    import numpy as np
+
+    from water_models.metrics import regression_metrics
+
     cls = get_model_type(model_type)
     split = split_by_time(build_features(data, task), task.validation_fraction)
     model = cls.fit(split.train, split.validation, params)

@@ -77,6 +77,32 @@ def test_importing_the_clients_loads_neither_mlflow_nor_aiohttp_nor_unrelated_mo
     assert _models_modules(loaded) & unrelated == set()
 
 
+def test_importing_the_clients_loads_no_http_library_and_no_retry_library() -> None:
+    """httpx is loaded by the default transport, tenacity by the first call that may retry."""
+    loaded = _modules_after("from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient")
+    assert {"httpx", "httpcore", "tenacity"} & loaded == set()
+
+
+def test_a_first_call_through_a_given_transport_works_and_needs_no_httpx() -> None:
+    code = f"""
+{_FAKE_TRANSPORT}
+from mlflow_rest_sdk import MlflowClient
+
+client = MlflowClient("http://127.0.0.1:1", transport=Answer())
+assert client.get_experiment(experiment_id="1").experiment.name == "x"
+"""
+    loaded = _modules_after(code)
+    assert "tenacity" in loaded  # the retry machinery did run
+    assert "httpx" not in loaded
+
+
+def test_redact_url_is_still_importable_from_the_httpx_transport() -> None:
+    from mlflow_rest_sdk._runtime import httpx_transport, urls
+
+    assert httpx_transport.redact_url is urls.redact_url
+    assert urls.redact_url("https://u:p@host:9000/a/b?sig=secret#f") == "https://host:9000/a/b"
+
+
 def test_a_first_call_loads_only_the_models_modules_of_its_resource() -> None:
     code = f"""
 {_FAKE_TRANSPORT}

@@ -233,3 +233,38 @@ async def test_aiohttp_internals_that_differ_leave_the_connector_plain_with_a_de
         assert "TCP_QUICKACK tuning is off" in caplog.text
     finally:
         await connector.close()
+
+
+# -- is_readable: may an idle pooled socket be reused? ---------------------------------------
+
+
+@pytest.fixture
+def socket_pair() -> Iterator[tuple[socket.socket, socket.socket]]:
+    ours, theirs = socket.socketpair()
+    yield ours, theirs
+    ours.close()
+    theirs.close()
+
+
+def test_an_idle_open_socket_is_not_readable(socket_pair: tuple[socket.socket, ...]) -> None:
+    ours, _ = socket_pair
+    assert socket_tuning.is_readable(ours) is False
+
+
+def test_a_socket_with_unsolicited_data_is_readable(socket_pair: tuple[socket.socket, ...]) -> None:
+    ours, theirs = socket_pair
+    theirs.sendall(b"x")
+    assert socket_tuning.is_readable(ours) is True
+
+
+def test_a_socket_the_peer_closed_is_readable(socket_pair: tuple[socket.socket, ...]) -> None:
+    ours, theirs = socket_pair
+    theirs.close()
+    assert socket_tuning.is_readable(ours) is True
+
+
+def test_a_closed_socket_or_one_without_descriptor_counts_as_readable() -> None:
+    closed = socket.socket()
+    closed.close()
+    assert socket_tuning.is_readable(closed) is True
+    assert socket_tuning.is_readable(object()) is True

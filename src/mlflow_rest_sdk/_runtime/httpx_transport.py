@@ -34,7 +34,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode
 
 import httpcore
 import httpx
@@ -54,6 +54,7 @@ from .transport import (
     TransportSettings,
     TransportTimeout,
 )
+from .urls import redact_url
 
 __all__ = [
     "AsyncHttpxTransport",
@@ -119,19 +120,6 @@ def url_with_query(url: str, params: Sequence[tuple[str, str]]) -> str:
         return url
     separator = "&" if "?" in url else "?"
     return url + separator + urlencode(params, quote_via=quote, safe="")
-
-
-def redact_url(url: str) -> str:
-    """Return ``url`` without user-info, query or fragment, fit for error messages."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = host if parts.port is None else f"{host}:{parts.port}"
-    except ValueError:
-        return "<unparseable URL>"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def is_connection_refused(exc: BaseException) -> bool:
@@ -311,6 +299,8 @@ class _AsyncQuickAckStream(httpcore.AsyncNetworkStream):
         return _async_quickack_stream(stream)
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":  # asked before every reuse of a pooled connection
+            return socket_tuning.is_readable(self._sock)
         return self._inner.get_extra_info(info)
 
 

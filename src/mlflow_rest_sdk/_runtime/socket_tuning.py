@@ -1,4 +1,5 @@
-"""Socket tuning shared by the built-in transports: re-arming ``TCP_QUICKACK``. No I/O here.
+"""Socket tuning shared by the built-in transports: re-arming ``TCP_QUICKACK``, and a cheap
+check of whether an idle pooled socket may be reused. No reads or writes here.
 
 Why: ``mlflow server`` (uvicorn with workers) sends a response's headers and body in two writes
 on sockets without ``TCP_NODELAY`` (uvicorn binds them itself, and asyncio only sets the option
@@ -17,10 +18,17 @@ is any failure (a closed socket, a Unix socket): tuning must never break a reque
 from __future__ import annotations
 
 import logging
+import select
 import socket
 from typing import Protocol
 
-__all__ = ["SupportsSetsockopt", "arm_quickack", "quickack_option", "socket_of"]
+__all__ = [
+    "SupportsSetsockopt",
+    "arm_quickack",
+    "is_readable",
+    "quickack_option",
+    "socket_of",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,3 +68,26 @@ def arm_quickack(sock: SupportsSetsockopt) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, option, 1)
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         logger.debug("TCP_QUICKACK not set on %r: %s", type(sock).__name__, exc)
+
+
+def is_readable(sock: object) -> bool:
+    """Whether an idle socket has something to read: the server closed it or sent data unasked.
+
+    A pool asks this before reusing a connection; either answer means "do not reuse". A socket
+    without a file descriptor counts as readable, so it is dropped rather than reused. The
+    asyncio httpx stream answers it here from the socket it already holds: anyio rebuilds its
+    table of attributes on every lookup, which cost more than the check itself.
+    """
+    fileno = getattr(sock, "fileno", None)
+    try:
+        descriptor = fileno() if callable(fileno) else -1
+    except OSError:
+        return True
+    if not isinstance(descriptor, int) or descriptor < 0:
+        return True
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(descriptor, select.POLLIN)
+        return bool(poller.poll(0))
+    ready, _, _ = select.select([descriptor], [], [], 0)
+    return bool(ready)

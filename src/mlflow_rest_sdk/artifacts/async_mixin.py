@@ -13,9 +13,7 @@ import posixpath
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
-
-import tenacity
+from typing import TYPE_CHECKING, Any
 
 from mlflow_rest_sdk._generated import endpoints as _e
 from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
@@ -37,6 +35,9 @@ from mlflow_rest_sdk.artifacts.paths import check_relative_path, join_artifact_p
 from mlflow_rest_sdk.artifacts.planning import ArtifactSettings, plan_parts
 from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer, DownloadedArtifacts
 from mlflow_rest_sdk.artifacts.uri import proxy_root
+
+if TYPE_CHECKING:
+    import tenacity
 
 __all__ = ["AsyncArtifactsMixin"]
 
@@ -308,6 +309,8 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
         options = _p.transfer_retry_options(self._core.retry_policy(None))
         if self._sleep is not None:
             options["sleep"] = self._sleep
+        import tenacity  # on the first transfer, not at client import
+
         return tenacity.AsyncRetrying(**options)
 
     # -- streaming ------------------------------------------------------------------------------

@@ -13,13 +13,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-import tenacity
-
 from mlflow_rest_sdk._generated.models import ArtifactsFileInfo
 from mlflow_rest_sdk._runtime.client_base import translate_transport_error
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
-from mlflow_rest_sdk._runtime.httpx_transport import redact_url
 from mlflow_rest_sdk._runtime.retry import (
     RetryPolicy,
     backoff_seconds,
@@ -32,6 +29,7 @@ from mlflow_rest_sdk._runtime.transport import (
     Timeouts,
     TransportError,
 )
+from mlflow_rest_sdk._runtime.urls import redact_url
 from mlflow_rest_sdk._runtime.wire import error_from_response
 from mlflow_rest_sdk.artifacts.errors import ArtifactIntegrityError, UnsafeArtifactPathError
 from mlflow_rest_sdk.artifacts.paths import (
@@ -43,6 +41,8 @@ from mlflow_rest_sdk.artifacts.paths import (
 from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer
 
 if TYPE_CHECKING:
+    import tenacity
+
     from mlflow_rest_sdk._runtime.client_base import _ClientCore
 
 #: Error bodies are read up to this size: a hostile server cannot make us buffer more.
@@ -77,7 +77,9 @@ def transfer_retry_options(policy: RetryPolicy) -> dict[str, Any]:
     A transfer is idempotent (a GET, or a PUT of the same bytes to the same path), so every
     transient failure is retried: connection errors, cut-off bodies, 429 and 5xx answers. Each
     attempt re-reads the file from its start (or rewrites the download from scratch).
+    tenacity is imported here, by the first transfer, not when the client is imported.
     """
+    import tenacity
 
     def retryable(error: BaseException) -> bool:
         if isinstance(error, MlflowApiError):

@@ -12,8 +12,7 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import tenacity
+from typing import TYPE_CHECKING
 
 from mlflow_rest_sdk._generated import endpoints as _e
 from mlflow_rest_sdk._generated.models import MultipartUploadPart
@@ -35,6 +34,9 @@ from mlflow_rest_sdk.artifacts.paths import check_relative_path, join_artifact_p
 from mlflow_rest_sdk.artifacts.planning import ArtifactSettings, plan_parts
 from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer, DownloadedArtifacts
 from mlflow_rest_sdk.artifacts.uri import proxy_root
+
+if TYPE_CHECKING:
+    import tenacity
 
 __all__ = ["ArtifactsMixin"]
 
@@ -294,6 +296,8 @@ class ArtifactsMixin(GeneratedMlflowClient):
         options = _p.transfer_retry_options(self._core.retry_policy(None))
         if self._sleep is not None:
             options["sleep"] = self._sleep
+        import tenacity  # on the first transfer, not at client import
+
         return tenacity.Retrying(**options)
 
     # -- streaming ------------------------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from water_models.features import FeatureTable
-from water_models.metrics import FloatArray
+    from water_models.features import FeatureTable
+    from water_models.metrics import FloatArray
 
 ParamValue = str | int | float | bool
 
@@ -60,6 +60,8 @@ class StationModel(ABC):
 
     def predict(self, features: pd.DataFrame) -> FloatArray:
         """Predictions for a feature table; its columns must include :attr:`feature_names`."""
+        import numpy as np
+
         missing = [name for name in self.feature_names if name not in features.columns]
         if missing:
             raise ValueError(

@@ -1,35 +1,23 @@
-"""``baseline``: ridge regression in numpy, saved as JSON. The bar every other type must beat."""
+"""``baseline``: ridge regression in numpy, saved as JSON. The bar every other type must beat.
+
+numpy, and pydantic for the file schema, are imported by the methods that use them: registering
+the type (which ``water-models --help`` does, to list the types) must not load them.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from water_models.features import FeatureTable
-from water_models.metrics import FloatArray
 from water_models.model_types.base import ParamValue, StationModel
 from water_models.model_types.registry import register_model_type
 
+if TYPE_CHECKING:
+    from water_models.features import FeatureTable
+    from water_models.metrics import FloatArray
+
 _FORMAT = "water_models.baseline"
-
-
-class _BaselineFile(BaseModel):
-    """The JSON file's schema, checked on load."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    format: str
-    format_version: int
-    feature_names: list[str]
-    means: list[float]
-    scales: list[float]
-    coefficients: list[float]
-    intercept: float
-    alpha: float
 
 
 @register_model_type
@@ -63,6 +51,8 @@ class BaselineModel(StationModel):
         validation: FeatureTable,
         params: Mapping[str, ParamValue] | None = None,
     ) -> Self:
+        import numpy as np
+
         alpha = float((params or {}).get("alpha", 1.0))
         if alpha < 0:
             raise ValueError(f"baseline: alpha must be >= 0, got {alpha}")
@@ -80,6 +70,8 @@ class BaselineModel(StationModel):
 
     @staticmethod
     def _standardize(x: FloatArray, means: FloatArray, scales: FloatArray) -> FloatArray:
+        import numpy as np
+
         filled = np.where(np.isnan(x), means, x)
         result: FloatArray = (filled - means) / scales
         return result
@@ -93,7 +85,9 @@ class BaselineModel(StationModel):
         return {"alpha": self.alpha}
 
     def to_bytes(self) -> bytes:
-        document = _BaselineFile(
+        from water_models.model_types._baseline_file import BaselineFile
+
+        document = BaselineFile(
             format=_FORMAT,
             format_version=self.format_version,
             feature_names=self.feature_names,
@@ -107,8 +101,13 @@ class BaselineModel(StationModel):
 
     @classmethod
     def from_bytes(cls, content: bytes) -> Self:
+        import numpy as np
+        from pydantic import ValidationError
+
+        from water_models.model_types._baseline_file import BaselineFile
+
         try:
-            document = _BaselineFile.model_validate_json(content)
+            document = BaselineFile.model_validate_json(content)
         except ValidationError as error:
             raise ValueError(f"not a baseline model file: {error}") from None
         if document.format != _FORMAT or document.format_version != cls.format_version:

@@ -1,17 +1,22 @@
-"""``xgboost``: gradient-boosted trees, saved in XGBoost's own JSON format (no pickle)."""
+"""``xgboost``: gradient-boosted trees, saved in XGBoost's own JSON format (no pickle).
+
+xgboost (about a second to import) and numpy are imported by the methods that build, run or
+read a booster: registering the type at import must not load them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import numpy as np
-import xgboost as xgb
-
-from water_models.features import FeatureTable
-from water_models.metrics import FloatArray
 from water_models.model_types.base import ParamValue, StationModel
 from water_models.model_types.registry import register_model_type
+
+if TYPE_CHECKING:
+    import xgboost as xgb
+
+    from water_models.features import FeatureTable
+    from water_models.metrics import FloatArray
 
 #: One thread per model: fleets train many stations at once in separate processes.
 DEFAULT_PARAMS: dict[str, ParamValue] = {
@@ -53,6 +58,8 @@ class XGBoostModel(StationModel):
                 f"xgboost: unknown parameter(s) {', '.join(sorted(unknown))}; "
                 f"known: {', '.join(DEFAULT_PARAMS)}"
             )
+        import xgboost as xgb
+
         chosen = {**DEFAULT_PARAMS, **(params or {})}
         names = list(train.features.columns)
         dtrain = xgb.DMatrix(train.features.to_numpy(), label=train.target, feature_names=names)
@@ -84,6 +91,9 @@ class XGBoostModel(StationModel):
         return cls(booster, chosen)
 
     def predict_array(self, features: FloatArray) -> FloatArray:
+        import numpy as np
+        import xgboost as xgb
+
         matrix = xgb.DMatrix(features, feature_names=self.feature_names)
         return np.asarray(self.booster.predict(matrix), dtype=np.float64)
 
@@ -95,6 +105,8 @@ class XGBoostModel(StationModel):
 
     @classmethod
     def from_bytes(cls, content: bytes) -> Self:
+        import xgboost as xgb
+
         booster = xgb.Booster()
         try:
             booster.load_model(bytearray(content))
