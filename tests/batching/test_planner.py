@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ def tags(count: int, value: str = "v") -> list[dict[str, Any]]:
     return [{"key": f"tag_{i}", "value": value} for i in range(count)]
 
 
-def shape(batches: list[LogBatch]) -> list[tuple[int, int, int]]:
+def shape(batches: Sequence[LogBatch]) -> list[tuple[int, int, int]]:
     return [(len(b.metrics), len(b.params), len(b.tags)) for b in batches]
 
 
@@ -340,3 +341,39 @@ def test_only_a_leading_run_of_requests_carries_tags(values: dict[str, Any]) -> 
     ordered, unordered = split_by_order(batches)
     assert ordered + unordered == batches
     assert not any(b.tags for b in unordered)
+
+
+# -- the body: written once by the planner, and the same the models' serializer writes --------
+
+
+@settings(max_examples=60, deadline=None)
+@given(logged_values())
+def test_the_planned_body_is_what_the_models_serializer_writes(values: dict[str, Any]) -> None:
+    batches = plan_log_batches(
+        RUN_ID,
+        metrics=values["metrics"],
+        params=values["params"],
+        tags=values["tags"],
+        limits=values["limits"],
+    )
+    for batch in batches:
+        assert batch.to_wire_json() == LogBatch.to_wire_json(batch)
+
+
+def test_a_metric_with_optional_fields_and_non_finite_values_keeps_them_on_the_wire() -> None:
+    logged = [
+        {"key": "a", "value": float("nan"), "timestamp": 1, "step": 0, "dataset_name": "train"},
+        {"key": "b", "value": float("-inf"), "timestamp": 1, "step": 0, "model_id": "m-1"},
+        {"key": "c", "value": 1e16, "timestamp": 1, "step": 0, "dataset_digest": None},
+    ]
+    (batch,) = plan_log_batches(RUN_ID, metrics=logged)
+    assert batch.to_wire_json() == LogBatch.to_wire_json(batch)
+    assert b'"NaN"' in batch.to_wire_json() and b'"dataset_digest"' not in batch.to_wire_json()
+
+
+@pytest.mark.parametrize("model", [Metric, Param, RunTag])
+def test_logged_item_models_are_flat_as_the_fast_serializer_assumes(model: type[Any]) -> None:
+    """``wire_fields`` writes an item's ``__dict__``: no aliases, every default None."""
+    for name, field in model.model_fields.items():
+        assert field.alias in (None, name), f"{model.__name__}.{name} has an alias"
+        assert field.default is None, f"{model.__name__}.{name} has a default"

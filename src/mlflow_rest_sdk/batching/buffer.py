@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlflow_rest_sdk._generated.models import LogBatch, Metric, Param, RunTag
+from mlflow_rest_sdk._generated.models import Metric, Param, RunTag
 from mlflow_rest_sdk._runtime.error_base import RequestValidationError
 from mlflow_rest_sdk.batching.items import Item, shown
 from mlflow_rest_sdk.batching.limits import SERVER_LIMITS, BatchLimits
-from mlflow_rest_sdk.batching.planner import pack_batches
+from mlflow_rest_sdk.batching.planner import PlannedLogBatch, pack_batches
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ class PendingValues:
         """How long until the oldest pending value must be sent; None when nothing waits."""
         return None if self._due_at is None else max(0.0, self._due_at - now)
 
-    def take(self) -> list[LogBatch]:
+    def take(self) -> list[PlannedLogBatch]:
         """Everything pending, packed into requests (tags first, order kept within kinds)."""
         batches = pack_batches(
             self._run_id, self._metrics, self._params, self._tags, limits=self._limits

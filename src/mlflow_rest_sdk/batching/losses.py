@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mlflow_rest_sdk._generated.models import LogBatch
 from mlflow_rest_sdk._runtime.error_base import MlflowRestError
+
+if TYPE_CHECKING:
+    from mlflow_rest_sdk._generated.models import LogBatch
 
 #: Distinct failure reasons kept; later reasons are counted under the last one kept.
 MAX_REASONS = 8

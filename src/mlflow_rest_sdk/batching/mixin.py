@@ -5,23 +5,34 @@ for training loops. The generated ``log_batch`` is unchanged (one request, the c
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
-from mlflow_rest_sdk._generated.models import LogBatch
 from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
 from mlflow_rest_sdk._runtime.error_base import MlflowRestError
-from mlflow_rest_sdk.batching.async_run_logger import AsyncRunLogger
-from mlflow_rest_sdk.batching.buffer import RunLoggerSettings
 from mlflow_rest_sdk.batching.clock import now_ms
-from mlflow_rest_sdk.batching.items import MetricInput, ParamInput, TagInput
 from mlflow_rest_sdk.batching.limits import SERVER_LIMITS, BatchLimits
 from mlflow_rest_sdk.batching.losses import LossLedger
-from mlflow_rest_sdk.batching.planner import plan_log_batches, split_by_order
-from mlflow_rest_sdk.batching.run_logger import RunLogger
+
+if TYPE_CHECKING:
+    from mlflow_rest_sdk.batching.async_run_logger import AsyncRunLogger
+    from mlflow_rest_sdk.batching.items import MetricInput, ParamInput, TagInput
+    from mlflow_rest_sdk.batching.planner import PlannedLogBatch
+    from mlflow_rest_sdk.batching.run_logger import RunLogger
 
 #: Why a request was not sent by ``log_batch_all``.
 NOT_SENT = "not sent, because an earlier request of the same call failed"
+
+
+def check_concurrency(max_concurrency: object) -> None:
+    """Refuse anything but a positive int (a bool is not a count)."""
+    if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+        raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
+    if max_concurrency < 1:
+        raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
 
 
 class BatchingMixin(GeneratedMlflowClient):
@@ -35,18 +46,25 @@ class BatchingMixin(GeneratedMlflowClient):
         params: Sequence[ParamInput] = (),
         tags: Sequence[TagInput] = (),
         limits: BatchLimits = SERVER_LIMITS,
+        max_concurrency: int = 4,
         timeout: float | None = None,
     ) -> int:
         """Log any number of metrics, params and tags, split into requests the server accepts.
 
         Items are dicts or ``Metric``/``Param``/``RunTag`` models; a metric without a timestamp
-        gets the current time, without a step step 0. Requests go one after another, in order;
-        at the first that fails (after the client's retries) the rest are not sent and
-        :class:`BatchLoggingError` names what was not stored. Calling again with the same
-        values is safe: MLflow ignores a metric, param or tag it already has.
+        gets the current time, without a step step 0. Everything is checked before anything is
+        sent. Requests with tags go first, one after another; the rest (their order does not
+        matter to MLflow) go up to ``max_concurrency`` at a time, on worker threads sharing the
+        client's connection pool: one request at a time cannot keep a server busy. After a
+        request fails (after the client's retries) no further request is started, and
+        :class:`BatchLoggingError` names what was not stored. Calling again with the same values
+        is safe: MLflow ignores a metric, param or tag it already has.
 
         Returns the number of requests sent.
         """
+        from mlflow_rest_sdk.batching.planner import plan_log_batches, split_by_order
+
+        check_concurrency(max_concurrency)
         batches = plan_log_batches(
             run_id,
             metrics=metrics,
@@ -56,14 +74,30 @@ class BatchingMixin(GeneratedMlflowClient):
             default_timestamp=now_ms(),
         )
         ledger = LossLedger()
-        for batch in batches:
+        recording = threading.Lock()
+
+        def send(batch: PlannedLogBatch) -> None:
             if ledger:
-                ledger.record(batch, NOT_SENT)
-                continue
+                with recording:
+                    ledger.record(batch, NOT_SENT)
+                return
             try:
                 self.log_batch(batch, timeout=timeout)
             except MlflowRestError as error:
-                ledger.record(batch, error)
+                with recording:
+                    ledger.record(batch, error)
+
+        ordered, unordered = split_by_order(batches)
+        for batch in ordered:
+            send(batch)
+        workers = min(max_concurrency, len(unordered))
+        if workers <= 1:
+            for batch in unordered:
+                send(batch)
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="mlflow-log-batch") as pool:
+                for _ in pool.map(send, unordered):
+                    pass
         if (lost := ledger.take(run_id)) is not None:
             raise lost
         return len(batches)
@@ -77,6 +111,9 @@ class BatchingMixin(GeneratedMlflowClient):
         max_queue_size: int = 10_000,
     ) -> RunLogger:
         """A :class:`RunLogger`: ``log_metric`` returns at once, a thread sends batches."""
+        from mlflow_rest_sdk.batching.buffer import RunLoggerSettings
+        from mlflow_rest_sdk.batching.run_logger import RunLogger
+
         settings = RunLoggerSettings(
             batch_size=batch_size, flush_interval=flush_interval, max_queue_size=max_queue_size
         )
@@ -99,16 +136,14 @@ class AsyncBatchingMixin(GeneratedAsyncMlflowClient):
     ) -> int:
         """Log any number of metrics, params and tags, split into requests the server accepts.
 
-        As the blocking ``log_batch_all``, except that requests without tags go up to
-        ``max_concurrency`` at a time (their order does not matter to MLflow); requests with
-        tags go first, one after another. After a failure no further request is started.
+        As the blocking ``log_batch_all``, with the concurrent requests as tasks on the event
+        loop instead of threads.
 
         Returns the number of requests sent.
         """
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
-        if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
+        from mlflow_rest_sdk.batching.planner import plan_log_batches, split_by_order
+
+        check_concurrency(max_concurrency)
         batches = plan_log_batches(
             run_id,
             metrics=metrics,
@@ -120,7 +155,7 @@ class AsyncBatchingMixin(GeneratedAsyncMlflowClient):
         ledger = LossLedger()
         slots = asyncio.Semaphore(max_concurrency)
 
-        async def send(batch: LogBatch) -> None:
+        async def send(batch: PlannedLogBatch) -> None:
             async with slots:
                 if ledger:
                     ledger.record(batch, NOT_SENT)
@@ -148,6 +183,9 @@ class AsyncBatchingMixin(GeneratedAsyncMlflowClient):
         max_concurrency: int = 4,
     ) -> AsyncRunLogger:
         """An :class:`AsyncRunLogger`: ``await log_metric`` returns at once, tasks send batches."""
+        from mlflow_rest_sdk.batching.async_run_logger import AsyncRunLogger
+        from mlflow_rest_sdk.batching.buffer import RunLoggerSettings
+
         settings = RunLoggerSettings(
             batch_size=batch_size,
             flush_interval=flush_interval,
