@@ -28,12 +28,16 @@ class Sizes:
     metrics_rounds: int
     # 4. runs
     runs: int
+    #: runs MLflow's client creates (fewer: one after another it takes ~10x longer; per run)
+    runs_official: int
     runs_in_flight: int
     runs_rounds: int
     #: also time the SDK's blocking client (no target; left out of the full run for time)
     runs_blocking_sdk: bool
     # 5. station models
     stations: int
+    #: models the MLflow-native side registers and loads (~15 s each: ratios are per model)
+    stations_official: int
     # 6. imports
     import_repeats: int
     # 7. artifacts
@@ -42,19 +46,21 @@ class Sizes:
 
 
 FULL = Sizes(
-    overhead_rounds=7,
+    overhead_rounds=5,
     overhead_calls=200,
-    latency_rounds=5,
+    latency_rounds=4,
     latency_calls=20,
     metrics=100_000,
     capacity_metrics=30_000,
     metric_keys=10,
     metrics_rounds=1,
     runs=1000,
+    runs_official=250,
     runs_in_flight=8,
     runs_rounds=1,
     runs_blocking_sdk=False,
     stations=50,
+    stations_official=6,
     import_repeats=9,
     artifact_mib=120,
     artifact_rounds=3,
@@ -70,10 +76,12 @@ QUICK = Sizes(
     metric_keys=5,
     metrics_rounds=1,
     runs=60,
+    runs_official=30,
     runs_in_flight=8,
     runs_rounds=1,
     runs_blocking_sdk=True,
     stations=3,
+    stations_official=2,
     import_repeats=3,
     artifact_mib=16,
     artifact_rounds=1,

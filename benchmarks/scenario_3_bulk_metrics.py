@@ -205,7 +205,8 @@ def run(ctx: Context) -> ScenarioResult:
     result.notes.append(
         f"{sizes.metrics:,} metrics ({sizes.metric_keys} keys x {steps:,} steps) per contender "
         f"and round, {sizes.metrics_rounds} round(s), each to a new run; requests of {BATCH} "
-        "metrics; the SDK's async log_batch_all keeps its default 4 requests in flight."
+        "metrics; the SDK's log_batch_all keeps its default 4 requests in flight (worker "
+        "threads on the blocking client, tasks on the asyncio clients)."
     )
     result.notes.append(
         "MlflowClient.log_batch in chunks of 1000 (Metric objects built before timing); raw "
