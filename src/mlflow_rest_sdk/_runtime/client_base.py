@@ -34,7 +34,13 @@ from mlflow_rest_sdk._runtime.recovery import (
     log_unreconciled,
     needs_reconciling,
 )
-from mlflow_rest_sdk._runtime.retry import Deadline, RetryPolicy, async_retrying, sync_retrying
+from mlflow_rest_sdk._runtime.retry import (
+    Deadline,
+    RetryPolicy,
+    async_retrying,
+    outcome_is_retryable,
+    sync_retrying,
+)
 from mlflow_rest_sdk._runtime.transport import (
     AsyncTransport,
     ConnectionRefused,
@@ -255,12 +261,44 @@ class SyncClientBase(_ClientBase):
         def attempt(prepared: HttpRequest) -> HttpResponse:
             return self._send_once(deadline.cap(prepared))
 
-        retrying = sync_retrying(policy, idempotent, self._sleep, deadline=deadline)
-        response: HttpResponse = retrying(attempt, request)
+        response = self._attempts(attempt, request, policy, idempotent, deadline)
         if response.status_code == 401:
             fresh = self._core.reauthenticate(request)
             if fresh is not None:
-                response = retrying(attempt, fresh)
+                response = self._attempts(attempt, fresh, policy, idempotent, deadline)
+        return response
+
+    def _attempts(
+        self,
+        attempt: Callable[[HttpRequest], HttpResponse],
+        request: HttpRequest,
+        policy: RetryPolicy,
+        idempotent: bool,
+        deadline: Deadline,
+    ) -> HttpResponse:
+        """The first attempt bare; tenacity only when it must be retried, counting it as its
+        first (see :func:`outcome_is_retryable`)."""
+        first: HttpResponse | Exception
+        try:
+            first = attempt(request)
+        except Exception as error:
+            first = error
+        if not outcome_is_retryable(first, idempotent):
+            if isinstance(first, Exception):
+                raise first
+            return first
+        replayed = [first]
+
+        def replay_then_attempt(prepared: HttpRequest) -> HttpResponse:
+            if replayed:
+                outcome = replayed.pop()
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return outcome
+            return attempt(prepared)
+
+        retrying = sync_retrying(policy, idempotent, self._sleep, deadline=deadline)
+        response: HttpResponse = retrying(replay_then_attempt, request)
         return response
 
     def _call(
@@ -441,12 +479,43 @@ class AsyncClientBase(_ClientBase):
         async def attempt(prepared: HttpRequest) -> HttpResponse:
             return await self._send_once(deadline.cap(prepared))
 
-        retrying = async_retrying(policy, idempotent, self._sleep, deadline=deadline)
-        response: HttpResponse = await retrying(attempt, request)
+        response = await self._attempts(attempt, request, policy, idempotent, deadline)
         if response.status_code == 401:
             fresh = self._core.reauthenticate(request)
             if fresh is not None:
-                response = await retrying(attempt, fresh)
+                response = await self._attempts(attempt, fresh, policy, idempotent, deadline)
+        return response
+
+    async def _attempts(
+        self,
+        attempt: Callable[[HttpRequest], Awaitable[HttpResponse]],
+        request: HttpRequest,
+        policy: RetryPolicy,
+        idempotent: bool,
+        deadline: Deadline,
+    ) -> HttpResponse:
+        """As the sync client's ``_attempts``."""
+        first: HttpResponse | Exception
+        try:
+            first = await attempt(request)
+        except Exception as error:
+            first = error
+        if not outcome_is_retryable(first, idempotent):
+            if isinstance(first, Exception):
+                raise first
+            return first
+        replayed = [first]
+
+        async def replay_then_attempt(prepared: HttpRequest) -> HttpResponse:
+            if replayed:
+                outcome = replayed.pop()
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return outcome
+            return await attempt(prepared)
+
+        retrying = async_retrying(policy, idempotent, self._sleep, deadline=deadline)
+        response: HttpResponse = await retrying(replay_then_attempt, request)
         return response
 
     async def _call(

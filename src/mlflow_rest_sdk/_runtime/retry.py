@@ -65,6 +65,18 @@ def status_is_retryable(status_code: int, idempotent: bool) -> bool:
     return idempotent and status_code in _TRANSIENT_STATUSES
 
 
+def outcome_is_retryable(outcome: HttpResponse | BaseException, idempotent: bool) -> bool:
+    """Whether an attempt's outcome calls for another attempt (tenacity's rule, as a function).
+
+    The clients run a call's first attempt without tenacity and hand over only when this says
+    so: nearly every call succeeds at once, and tenacity's loop costs about a tenth of a
+    millisecond per call, a tenth of the SDK's whole overhead against a local server.
+    """
+    if isinstance(outcome, BaseException):
+        return connection_error_is_retryable(outcome, idempotent)
+    return status_is_retryable(outcome.status_code, idempotent)
+
+
 def retry_after_seconds(headers: dict[str, str] | Any, now: datetime | None = None) -> float | None:
     """``Retry-After`` as seconds, from either form (delta-seconds or HTTP date)."""
     value = headers.get("retry-after") if headers else None
