@@ -17,7 +17,7 @@ from mlflow_rest_sdk.batching import (
     BatchLimits,
     plan_log_batches,
 )
-from mlflow_rest_sdk.batching.planner import split_by_order
+from mlflow_rest_sdk.batching.planner import PlannedLogBatch, split_by_order
 from mlflow_rest_sdk.errors import RequestValidationError
 from mlflow_rest_sdk.models import LogBatch, Metric, Param, RunTag
 
@@ -304,19 +304,23 @@ def logged_values(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def plan_drawn(values: dict[str, Any]) -> list[PlannedLogBatch]:
+    return plan_log_batches(
+        RUN_ID,
+        metrics=values["metrics"],
+        params=values["params"],
+        tags=values["tags"],
+        limits=values["limits"],
+    )
+
+
 @settings(max_examples=60, deadline=None)
 @given(logged_values())
 def test_every_request_is_within_limits_and_everything_is_sent_in_order(
     values: dict[str, Any],
 ) -> None:
     limits: BatchLimits = values["limits"]
-    batches = plan_log_batches(
-        RUN_ID,
-        metrics=values["metrics"],
-        params=values["params"],
-        tags=values["tags"],
-        limits=limits,
-    )
+    batches = plan_drawn(values)
     for batch in batches:
         assert 0 < len(batch.metrics) + len(batch.params) + len(batch.tags) <= limits.max_entities
         assert len(batch.metrics) <= limits.max_metrics
@@ -331,13 +335,7 @@ def test_every_request_is_within_limits_and_everything_is_sent_in_order(
 @settings(max_examples=40, deadline=None)
 @given(logged_values())
 def test_only_a_leading_run_of_requests_carries_tags(values: dict[str, Any]) -> None:
-    batches = plan_log_batches(
-        RUN_ID,
-        metrics=values["metrics"],
-        params=values["params"],
-        tags=values["tags"],
-        limits=values["limits"],
-    )
+    batches = plan_drawn(values)
     ordered, unordered = split_by_order(batches)
     assert ordered + unordered == batches
     assert not any(b.tags for b in unordered)
@@ -349,13 +347,7 @@ def test_only_a_leading_run_of_requests_carries_tags(values: dict[str, Any]) -> 
 @settings(max_examples=60, deadline=None)
 @given(logged_values())
 def test_the_planned_body_is_what_the_models_serializer_writes(values: dict[str, Any]) -> None:
-    batches = plan_log_batches(
-        RUN_ID,
-        metrics=values["metrics"],
-        params=values["params"],
-        tags=values["tags"],
-        limits=values["limits"],
-    )
+    batches = plan_drawn(values)
     for batch in batches:
         assert batch.to_wire_json() == LogBatch.to_wire_json(batch)
 

@@ -13,19 +13,13 @@ import sys
 from types import ModuleType
 
 import pytest
+from tests._infra.imports import modules_after
 
 import mlflow_rest_sdk
 from mlflow_rest_sdk import models
 from mlflow_rest_sdk._generated import models as generated_models
 
 MODELS_PACKAGE = "mlflow_rest_sdk._generated.models"
-
-# Prints the names of the loaded modules after running the snippet it is formatted with.
-_REPORT = """
-import json, sys
-{code}
-print(json.dumps(sorted(sys.modules)))
-"""
 
 _FAKE_TRANSPORT = """
 from mlflow_rest_sdk._runtime.transport import HttpResponse
@@ -39,23 +33,12 @@ class Answer:
 """
 
 
-def _modules_after(code: str) -> set[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", _REPORT.format(code=code)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
-    return set(loaded)
-
-
 def _models_modules(loaded: set[str]) -> set[str]:
     return {name for name in loaded if name.startswith(f"{MODELS_PACKAGE}.")}
 
 
 def test_importing_the_package_loads_no_models_clients_or_third_party_stack() -> None:
-    loaded = _modules_after("import mlflow_rest_sdk")
+    loaded = modules_after("import mlflow_rest_sdk")
     assert _models_modules(loaded) == set()
     unwanted = {
         "mlflow_rest_sdk._generated.sync_client",
@@ -71,7 +54,7 @@ def test_importing_the_package_loads_no_models_clients_or_third_party_stack() ->
 
 
 def test_importing_the_clients_loads_neither_mlflow_nor_aiohttp_nor_unrelated_models() -> None:
-    loaded = _modules_after("from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient")
+    loaded = modules_after("from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient")
     assert {"mlflow", "aiohttp"} & loaded == set()
     unrelated = {f"{MODELS_PACKAGE}.{name}" for name in ("gateway", "traces", "experiments")}
     assert _models_modules(loaded) & unrelated == set()
@@ -79,7 +62,7 @@ def test_importing_the_clients_loads_neither_mlflow_nor_aiohttp_nor_unrelated_mo
 
 def test_importing_the_clients_loads_no_http_library_and_no_retry_library() -> None:
     """httpx is loaded by the default transport, tenacity by the first call that is retried."""
-    loaded = _modules_after("from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient")
+    loaded = modules_after("from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient")
     assert {"httpx", "httpcore", "tenacity"} & loaded == set()
 
 
@@ -91,7 +74,7 @@ from mlflow_rest_sdk import MlflowClient
 client = MlflowClient("http://127.0.0.1:1", transport=Answer())
 assert client.get_experiment(experiment_id="1").experiment.name == "x"
 """
-    loaded = _modules_after(code)
+    loaded = modules_after(code)
     assert {"httpx", "tenacity"} & loaded == set()
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests._infra.imports import modules_after
 
 import water_models
 
@@ -23,38 +24,20 @@ SDK_CLIENT_STACK = frozenset(
     {"httpx", "tenacity", "mlflow_rest_sdk.client", "mlflow_rest_sdk._generated.sync_client"}
 )
 
-# Runs the snippet, then prints the names of the loaded modules.
-_REPORT = """
-import json, sys
-{code}
-print(json.dumps(sorted(sys.modules)))
-"""
-
-
-def _modules_after(code: str) -> set[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", _REPORT.format(code=code)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
-    return set(loaded)
-
 
 def test_importing_the_package_loads_no_heavy_library_and_no_sdk_client() -> None:
-    loaded = _modules_after("import water_models")
+    loaded = modules_after("import water_models")
     assert loaded & (HEAVY | SDK_CLIENT_STACK | {"pydantic", "mlflow"}) == set()
     assert {m for m in loaded if m.startswith("water_models.")} == set()
 
 
 def test_importing_the_manager_loads_no_heavy_library_and_no_sdk_client() -> None:
-    loaded = _modules_after("from water_models import ModelManager")
+    loaded = modules_after("from water_models import ModelManager")
     assert loaded & (HEAVY | SDK_CLIENT_STACK | {"mlflow"}) == set()
 
 
 def test_the_cli_parser_loads_no_heavy_library_and_no_sdk() -> None:
-    loaded = _modules_after("from water_models.cli import build_parser; build_parser()")
+    loaded = modules_after("from water_models.cli import build_parser; build_parser()")
     assert loaded & (HEAVY | SDK_CLIENT_STACK | {"pydantic", "water_models.manager"}) == set()
 
 
