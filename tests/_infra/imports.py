@@ -5,22 +5,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-
-# Runs the snippet, then prints the names of the loaded modules.
-_REPORT = """
-import json, sys
-{code}
-print(json.dumps(sorted(sys.modules)))
-"""
+from typing import Any
 
 
-def modules_after(code: str) -> set[str]:
-    """The modules loaded after running ``code`` in a new ``python`` process."""
+def json_report(code: str) -> Any:
+    """Run ``code`` (with ``json`` and ``sys`` imported) in a new ``python`` process and parse
+    the JSON its last printed line holds."""
     result = subprocess.run(
-        [sys.executable, "-c", _REPORT.format(code=code)],
+        [sys.executable, "-c", f"import json, sys\n{code}"],
         capture_output=True,
         text=True,
         check=True,
     )
-    loaded: list[str] = json.loads(result.stdout.splitlines()[-1])
-    return set(loaded)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules loaded after running ``code`` in a new ``python`` process."""
+    return set(json_report(f"{code}\nprint(json.dumps(sorted(sys.modules)))"))

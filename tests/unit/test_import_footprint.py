@@ -6,14 +6,11 @@ The package, its models and its clients import their parts on first use, so that
 
 from __future__ import annotations
 
-import json
 import pickle
-import subprocess
-import sys
 from types import ModuleType
 
 import pytest
-from tests._infra.imports import modules_after
+from tests._infra.imports import json_report, modules_after
 
 import mlflow_rest_sdk
 from mlflow_rest_sdk import models
@@ -96,13 +93,7 @@ assert client.get_experiment(experiment_id="1").experiment.name == "x"
 after = {{m for m in sys.modules if m.startswith("{MODELS_PACKAGE}.")}}
 print(json.dumps({{"before": sorted(before), "new": sorted(after - before)}}))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", f"import json, sys\n{code}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(result.stdout.splitlines()[-1])
+    report = json_report(code)
     needed = {f"{MODELS_PACKAGE}.experiments", f"{MODELS_PACKAGE}.common"}
     assert set(report["new"]) == needed - set(report["before"])
 

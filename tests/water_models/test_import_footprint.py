@@ -7,13 +7,10 @@ so a process that only loads models (or only asks for ``--help``) does not pay f
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from tests._infra.imports import modules_after
+from tests._infra.imports import json_report, modules_after
 
 import water_models
 
@@ -82,13 +79,7 @@ manager.close()
 after = sorted(m for m in heavy if m in sys.modules)
 print(json.dumps({{"before": before, "after": after, "rows": len(forecast)}}))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", f"import json, sys\n{code}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(result.stdout.splitlines()[-1])
+    report = json_report(code)
     assert report["before"] == []
     assert {"pandas", "numpy", "xgboost"} <= set(report["after"])
     assert report["rows"] > 0
