@@ -44,3 +44,23 @@ class AsyncGatedTransport:
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+class InFlightProbe:
+    """A blocking transport that holds each log-batch request until ``expected`` are in flight.
+
+    A client that sends fewer at a time never fills the barrier: its requests fail with
+    ``BrokenBarrierError`` after :data:`GATE_TIMEOUT`.
+    """
+
+    def __init__(self, expected: int) -> None:
+        self._inner = HttpxTransport()
+        self._together = threading.Barrier(expected, timeout=GATE_TIMEOUT)
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        if request.url.endswith("/runs/log-batch"):
+            self._together.wait()
+        return self._inner.send(request)
+
+    def close(self) -> None:
+        self._inner.close()

@@ -3,7 +3,6 @@ split into requests the server takes, and all of them are stored."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -13,10 +12,9 @@ from mlflow_rest_sdk import MlflowClient
 from mlflow_rest_sdk.batching import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, BatchLoggingError
 from mlflow_rest_sdk.batching.mixin import NOT_SENT
 from mlflow_rest_sdk.errors import InvalidParameterValue
-from mlflow_rest_sdk.transport import HttpRequest, HttpResponse, HttpxTransport
 
 from .conftest import metric_history, stored_params_and_tags
-from .gates import GATE_TIMEOUT
+from .gates import InFlightProbe
 
 
 def test_values_past_every_count_limit_are_all_stored(
@@ -99,28 +97,12 @@ def test_the_generated_log_batch_still_sends_one_request_as_given(
         api.log_batch(run_id=new_run(), metrics=metrics)
 
 
-class _InFlightProbe:
-    """A blocking transport that holds each log-batch request until ``expected`` are in flight."""
-
-    def __init__(self, expected: int) -> None:
-        self._inner = HttpxTransport()
-        self._together = threading.Barrier(expected, timeout=GATE_TIMEOUT)
-
-    def send(self, request: HttpRequest) -> HttpResponse:
-        if request.url.endswith("/runs/log-batch"):
-            self._together.wait()  # BrokenBarrierError if the client sends fewer at a time
-        return self._inner.send(request)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 def test_the_blocking_client_keeps_several_requests_in_flight(
     tracking_uri: str, client: MlflowClient, new_run: Callable[[], str]
 ) -> None:
     run_id = new_run()
     logged = [{"key": "loss", "value": i, "step": i} for i in range(4000)]
-    with MlflowClient(tracking_uri, transport=_InFlightProbe(expected=4)) as probed:
+    with MlflowClient(tracking_uri, transport=InFlightProbe(expected=4)) as probed:
         assert probed.log_batch_all(run_id, metrics=logged, max_concurrency=4) == 4
     assert [m.step for m in metric_history(client, run_id, "loss")] == list(range(4000))
 

@@ -15,7 +15,7 @@ from mlflow_rest_sdk.batching import BatchLoggingError, LoggerClosedError
 from mlflow_rest_sdk.errors import RequestValidationError
 
 from .conftest import metric_history, stored_params_and_tags
-from .gates import GatedTransport
+from .gates import GatedTransport, InFlightProbe
 
 #: 100,000 values: 10 keys x 10,000 steps (two history pages of 5,000 per key to read back).
 KEYS, STEPS = 10, 10_000
@@ -51,6 +51,19 @@ def test_params_and_tags_through_the_logger_are_stored(
     params, tags = stored_params_and_tags(client, run_id)
     assert params == {f"p{i}": str(i) for i in range(120)}
     assert tags["phase"] == "epoch-129"
+
+
+def test_the_logger_keeps_several_requests_in_flight(
+    tracking_uri: str, client: MlflowClient, new_run: Callable[[], str]
+) -> None:
+    run_id = new_run()
+    with (
+        MlflowClient(tracking_uri, transport=InFlightProbe(expected=3)) as probed,
+        probed.run_logger(run_id, batch_size=500, max_concurrency=3) as logger,
+    ):
+        for step in range(1500):
+            logger.log_metric("loss", step / 10, step=step)
+    assert [m.step for m in metric_history(client, run_id, "loss")] == list(range(1500))
 
 
 def test_values_are_sent_after_the_flush_interval_without_a_flush(
@@ -90,7 +103,9 @@ def test_log_metric_blocks_when_the_queue_is_full(
     accepted = 0
     with (
         MlflowClient(tracking_uri, transport=transport) as gated,
-        gated.run_logger(run_id, batch_size=2, max_queue_size=4, flush_interval=60) as logger,
+        gated.run_logger(
+            run_id, batch_size=2, max_queue_size=4, flush_interval=60, max_concurrency=2
+        ) as logger,
     ):
 
         def produce() -> None:
@@ -102,12 +117,13 @@ def test_log_metric_blocks_when_the_queue_is_full(
         producer = threading.Thread(target=produce)
         producer.start()
         deadline = time.monotonic() + 30
-        while accepted < 6 and time.monotonic() < deadline:
+        while accepted < 10 and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.5)  # time enough to take more, if it could
-        # One batch of 2 held by the blocked sender, 4 waiting in the queue: nothing more.
+        # Two batches of 2 held in flight, one packed and waiting for a free sender, 4 waiting
+        # in the queue: nothing more.
         assert producer.is_alive()
-        assert accepted == 6
+        assert accepted == 10
         transport.gate.set()
         producer.join(timeout=60)
         assert accepted == 20

@@ -19,8 +19,8 @@ class RunLoggerSettings:
     ``batch_size``: entities per request (at most 1000, MLflow's limit); a full batch is sent at
     once. ``flush_interval``: seconds a logged value may wait for its batch to fill.
     ``max_queue_size``: values accepted but not yet sent before ``log_*`` blocks (back-pressure).
-    ``max_concurrency``: requests in flight at once (asyncio logger only; the thread logger
-    sends one at a time).
+    ``max_concurrency``: requests in flight at once (worker threads for the blocking logger,
+    tasks for the asyncio logger); requests carrying tags still go one after another.
     """
 
     batch_size: int = 1000

@@ -109,13 +109,17 @@ class BatchingMixin(GeneratedMlflowClient):
         batch_size: int = 1000,
         flush_interval: float = 2.0,
         max_queue_size: int = 10_000,
+        max_concurrency: int = 4,
     ) -> RunLogger:
-        """A :class:`RunLogger`: ``log_metric`` returns at once, a thread sends batches."""
+        """A :class:`RunLogger`: ``log_metric`` returns at once, threads send batches."""
         from mlflow_rest_sdk.batching.buffer import RunLoggerSettings
         from mlflow_rest_sdk.batching.run_logger import RunLogger
 
         settings = RunLoggerSettings(
-            batch_size=batch_size, flush_interval=flush_interval, max_queue_size=max_queue_size
+            batch_size=batch_size,
+            flush_interval=flush_interval,
+            max_queue_size=max_queue_size,
+            max_concurrency=max_concurrency,
         )
         return RunLogger(self, run_id, settings)
 

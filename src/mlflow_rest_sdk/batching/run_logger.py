@@ -1,5 +1,6 @@
 """A run logger for training loops on the blocking client: ``log_*`` returns at once, a
-background thread sends the values in batches.
+background thread packs the values into batches and worker threads send them, up to
+``max_concurrency`` requests at a time (requests carrying tags one after another).
 
 Memory is bounded: values wait in a ``queue.Queue`` of ``max_queue_size`` items, and a caller
 that logs faster than the server stores blocks in ``log_*`` until there is room again. Any
@@ -14,6 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -24,6 +26,7 @@ from mlflow_rest_sdk.batching.items import Item, new_metric, new_param, new_tag
 from mlflow_rest_sdk.batching.losses import BatchLoggingError, LossLedger
 
 if TYPE_CHECKING:
+    from mlflow_rest_sdk._generated.models import LogBatch
     from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
 
 #: How often a waiting ``flush`` checks that the sender thread is still alive.
@@ -43,7 +46,7 @@ class LoggerClosedError(RuntimeError):
 
 
 class RunLogger:
-    """Batches a run's metrics, params and tags in a background thread.
+    """Batches a run's metrics, params and tags in background threads.
 
     Made by ``client.run_logger(run_id)``; use it as a context manager (or call ``close()``):
     leaving the block sends everything and raises :class:`BatchLoggingError` naming what could
@@ -70,6 +73,13 @@ class RunLogger:
         self._closed = False
         self._putting = 0
         self._crash: BaseException | None = None
+        # Requests in flight: at most max_concurrency, each on a worker of this pool; the
+        # sender thread waits for a free slot, so memory stays bounded.
+        self._slots = threading.BoundedSemaphore(self.settings.max_concurrency)
+        self._senders = ThreadPoolExecutor(
+            self.settings.max_concurrency, thread_name_prefix=f"mlflow-run-logger-send-{run_id}"
+        )
+        self._in_flight: list[Future[None]] = []  # touched by the sender thread only
         self._thread = threading.Thread(
             target=self._work, name=f"mlflow-run-logger-{run_id}", daemon=True
         )
@@ -196,6 +206,9 @@ class RunLogger:
                     continue
                 if isinstance(entry, _Flush):
                     self._send_pending()
+                    self._wait_in_flight()
+                    if entry.stop:
+                        self._senders.shutdown(wait=True)
                     entry.done.set()
                     if entry.stop:
                         return
@@ -208,9 +221,30 @@ class RunLogger:
             raise
 
     def _send_pending(self) -> None:
+        """Hand the pending values to the senders: requests with tags one after another (a
+        later tag value must land last), the others up to ``max_concurrency`` at a time."""
         for batch in self._pending.take():
-            try:
-                self._client.log_batch(batch)
-            except Exception as error:
-                with self._lock:
-                    self._ledger.record(batch, error)
+            if batch.tags:
+                self._wait_in_flight()
+                self._send(batch)
+                continue
+            self._slots.acquire()
+            self._in_flight = [future for future in self._in_flight if not future.done()]
+            self._in_flight.append(self._senders.submit(self._send_and_release, batch))
+
+    def _wait_in_flight(self) -> None:
+        wait(self._in_flight)
+        self._in_flight = []
+
+    def _send_and_release(self, batch: LogBatch) -> None:
+        try:
+            self._send(batch)
+        finally:
+            self._slots.release()
+
+    def _send(self, batch: LogBatch) -> None:
+        try:
+            self._client.log_batch(batch)
+        except Exception as error:
+            with self._lock:
+                self._ledger.record(batch, error)
