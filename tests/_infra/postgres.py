@@ -24,12 +24,13 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
 import psycopg2  # type: ignore[import-untyped]
 
 from mlflow_rest_sdk.local_server import find_free_port
+
+from .service import Service
 
 __all__ = ["PostgresNotInstalledError", "PostgresServer", "PostgresStartError", "find_pg_bin"]
 
@@ -91,7 +92,7 @@ def _unprivileged_user() -> pwd.struct_passwd:
     )
 
 
-class PostgresServer:
+class PostgresServer(Service):
     """A PostgreSQL server of our own, with one database, on ``127.0.0.1`` and a free port.
 
     Use it as a context manager. :attr:`uri` is a SQLAlchemy URL for MLflow's
@@ -187,17 +188,6 @@ class PostgresServer:
         root, self._root = self._root, None
         if root is not None:
             shutil.rmtree(root, ignore_errors=True)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         where = f"127.0.0.1:{self._port}" if self._port is not None else "stopped"

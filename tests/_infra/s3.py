@@ -6,11 +6,12 @@ tests read the bucket directly with :meth:`MotoS3.client` to prove artifacts rea
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any, Self
 
 import boto3  # type: ignore[import-untyped]
 from moto.server import ThreadedMotoServer
+
+from .service import Service
 
 __all__ = ["AWS_ENV", "MotoS3"]
 
@@ -22,7 +23,7 @@ AWS_ENV: dict[str, str] = {
 }
 
 
-class MotoS3:
+class MotoS3(Service):
     """moto's S3 server on ``127.0.0.1`` and a port the OS picks, with ``buckets`` created.
 
     moto keeps its state per process, so two servers in one process see the same buckets: give
@@ -84,14 +85,3 @@ class MotoS3:
         self._url = None
         if server is not None:
             server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

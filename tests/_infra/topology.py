@@ -12,13 +12,13 @@ import contextlib
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
 from mlflow_rest_sdk.local_server import LocalMlflowServer
 
 from .postgres import PostgresServer
 from .s3 import MotoS3
+from .service import Service
 
 __all__ = ["ProductionTopology"]
 
@@ -38,7 +38,7 @@ POOL_ENV = {
 POSTGRES_MAX_CONNECTIONS = PRODUCTION_WORKERS * 80 + 20
 
 
-class ProductionTopology:
+class ProductionTopology(Service):
     """PostgreSQL + moto S3 + a ``workers``-worker MLflow server on both; a context manager.
 
     :attr:`url` is the tracking URI; :attr:`bucket` and :attr:`prefix` say where the proxy puts
@@ -104,17 +104,6 @@ class ProductionTopology:
         """MLflow first (its workers hold database connections), then S3 and PostgreSQL."""
         self._server = None
         self._stack.close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         where = self._server.url if self._server is not None else "stopped"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mlflow_rest_sdk._generated.models import Metric, Param, RunTag
 from mlflow_rest_sdk._runtime.error_base import RequestValidationError
 from mlflow_rest_sdk.batching.items import Item, shown
-from mlflow_rest_sdk.batching.limits import SERVER_LIMITS, BatchLimits
+from mlflow_rest_sdk.batching.limits import SERVER_LIMITS, BatchLimits, require_positive_int
 from mlflow_rest_sdk.batching.planner import PlannedLogBatch, pack_batches
 
 
@@ -32,10 +32,8 @@ class RunLoggerSettings:
         SERVER_LIMITS.with_batch_size(self.batch_size)  # raises on a bad batch size
         if not self.flush_interval > 0:
             raise ValueError(f"flush_interval must be > 0 seconds, got {self.flush_interval!r}")
-        for name in ("max_queue_size", "max_concurrency"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        require_positive_int("max_queue_size", self.max_queue_size)
+        require_positive_int("max_concurrency", self.max_concurrency)
 
     @property
     def limits(self) -> BatchLimits:

@@ -65,3 +65,9 @@ class BatchLimits:
 
 #: The limits of a stock MLflow server.
 SERVER_LIMITS = BatchLimits()
+
+
+def require_positive_int(name: str, value: object) -> None:
+    """Refuse anything but a positive int for a count setting (a bool is not a count)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")

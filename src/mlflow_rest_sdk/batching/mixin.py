@@ -14,7 +14,7 @@ from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
 from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
 from mlflow_rest_sdk._runtime.error_base import MlflowRestError
 from mlflow_rest_sdk.batching.clock import now_ms
-from mlflow_rest_sdk.batching.limits import SERVER_LIMITS, BatchLimits
+from mlflow_rest_sdk.batching.limits import SERVER_LIMITS, BatchLimits, require_positive_int
 from mlflow_rest_sdk.batching.losses import LossLedger
 
 if TYPE_CHECKING:
@@ -25,14 +25,6 @@ if TYPE_CHECKING:
 
 #: Why a request was not sent by ``log_batch_all``.
 NOT_SENT = "not sent, because an earlier request of the same call failed"
-
-
-def check_concurrency(max_concurrency: object) -> None:
-    """Refuse anything but a positive int (a bool is not a count)."""
-    if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-        raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
-    if max_concurrency < 1:
-        raise ValueError(f"max_concurrency must be a positive integer, got {max_concurrency!r}")
 
 
 class BatchingMixin(GeneratedMlflowClient):
@@ -64,7 +56,7 @@ class BatchingMixin(GeneratedMlflowClient):
         """
         from mlflow_rest_sdk.batching.planner import plan_log_batches, split_by_order
 
-        check_concurrency(max_concurrency)
+        require_positive_int("max_concurrency", max_concurrency)
         batches = plan_log_batches(
             run_id,
             metrics=metrics,
@@ -147,7 +139,7 @@ class AsyncBatchingMixin(GeneratedAsyncMlflowClient):
         """
         from mlflow_rest_sdk.batching.planner import plan_log_batches, split_by_order
 
-        check_concurrency(max_concurrency)
+        require_positive_int("max_concurrency", max_concurrency)
         batches = plan_log_batches(
             run_id,
             metrics=metrics,
