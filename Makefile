@@ -20,7 +20,9 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP_DIR)/bin/uv)
 
 PYTEST_WORKERS ?= 2
 PYTEST_FLAGS ?= -n $(PYTEST_WORKERS) --dist loadgroup --strict-markers -ra
-GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md spec/
+# The blocking twins (`_sync/` folders) are derived from their `_async/` sources by `make generate`.
+GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md spec/ ':(glob)**/_sync/**'
+
 
 .PHONY: help venv generate golden import-proto drift check-generated lint typecheck test demo bench
 
@@ -28,7 +30,7 @@ help:
 	@echo "make venv             create or update $(VENV) with uv (re-runs when pyproject.toml changes)"
 	@echo "make import-proto     rewrite spec/mlflow_api.yaml from the installed MLflow's protos"
 	@echo "make drift            compare the spec with the installed MLflow (fails on drift)"
-	@echo "make generate         regenerate the client from the spec"
+	@echo "make generate         regenerate the client from the spec and the blocking twins of _async/ sources"
 	@echo "make golden           rewrite the generator's golden record from the tiny fixture spec"
 	@echo "make check-generated  fail if regenerating changes or adds any file"
 	@echo "make lint             ruff check + ruff format --check"
@@ -56,11 +58,13 @@ $(UV_BOOTSTRAP_DIR)/bin/uv:
 
 generate: venv
 	"$(VENV_BIN)/python" -m codegen generate
+	"$(VENV_BIN)/python" -m codegen derive
 
 # The generator's golden record: rewrite it after an intended template change, review the diff.
 golden: venv
 	"$(VENV_BIN)/python" -m codegen generate --spec tests/generator/fixtures/tiny_spec.yaml \
 		--out tests/generator/golden
+	"$(VENV_BIN)/python" -m codegen derive --root tests/generator/fixtures/unasync
 
 import-proto: venv
 	"$(VENV_BIN)/python" -m codegen import-proto

@@ -1,4 +1,4 @@
-"""``python -m codegen {import-proto,drift,generate}``."""
+"""``python -m codegen {import-proto,drift,generate,derive}``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,19 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _derive(args: argparse.Namespace) -> int:
+    from codegen.unasync import derive_all, stale_twins
+
+    if args.check:
+        problems = stale_twins(args.root, ROOT)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1 if problems else 0
+    written = derive_all(args.root, project_root=ROOT)
+    print(f"derived {len(written)} blocking twins")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--spec", type=Path, default=SPEC_PATH)
@@ -60,8 +73,20 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument(
         "--out", type=Path, default=ROOT, help="root to write src/.../_generated and docs/ under"
     )
+    derive = commands.add_parser(
+        "derive", help="write the blocking twin of every _async/ source module into _sync/"
+    )
+    derive.add_argument("--root", type=Path, default=ROOT, help="repository root to scan")
+    derive.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a twin is stale"
+    )
     args = parser.parse_args(argv)
-    handlers = {"import-proto": _import_proto, "drift": _drift, "generate": _generate}
+    handlers = {
+        "import-proto": _import_proto,
+        "drift": _drift,
+        "generate": _generate,
+        "derive": _derive,
+    }
     return handlers[args.command](args)
 
 

@@ -198,6 +198,22 @@ class _ClientBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(tracking_uri={self.tracking_uri!r})"
 
+    # -- hooks for the helper mixins (artifacts, batching): named, so they need no private state
+
+    def _prepare_request(
+        self,
+        endpoint: Endpoint,
+        *,
+        path_args: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> HttpRequest:
+        """A bodiless request to ``endpoint`` with the client's base URL, headers and auth."""
+        return self._core.prepare(endpoint, None, None, {}, path_args, None, timeout)
+
+    def _retry_policy(self, override: RetryPolicy | None = None) -> RetryPolicy:
+        """The policy a call uses: ``override``, else the client's."""
+        return self._core.retry_policy(override)
+
 
 class SyncClientBase(_ClientBase):
     """Blocking client: sends through a :class:`Transport`, sleeps with ``time.sleep``."""
@@ -227,6 +243,16 @@ class SyncClientBase(_ClientBase):
         )  # fmt: skip
         self._transport = resolve_sync_transport(transport, self.config.transport)
         self._sleep = sleep
+
+    @property
+    def _http_transport(self) -> Transport:
+        """The transport every request goes through (helpers stream artifacts over it)."""
+        return self._transport
+
+    @property
+    def _injected_sleep(self) -> Callable[[float], None] | None:
+        """The sleep given to the constructor (tests pass one), else None for the default."""
+        return self._sleep
 
     def close(self) -> None:
         self._transport.close()
@@ -445,6 +471,16 @@ class AsyncClientBase(_ClientBase):
         )  # fmt: skip
         self._transport = resolve_async_transport(transport, self.config.transport)
         self._sleep = sleep
+
+    @property
+    def _http_transport(self) -> AsyncTransport:
+        """The transport every request goes through (helpers stream artifacts over it)."""
+        return self._transport
+
+    @property
+    def _injected_sleep(self) -> Callable[[float], Awaitable[None]] | None:
+        """The sleep given to the constructor (tests pass one), else None for the default."""
+        return self._sleep
 
     async def aclose(self) -> None:
         await self._transport.aclose()

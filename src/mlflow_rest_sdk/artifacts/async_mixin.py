@@ -182,7 +182,10 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
             except _p.MultipartUnavailable:
                 self._multipart_unsupported = True
         request = _p.proxy_request(
-            self._core, _e.UPLOAD_ARTIFACT, join_artifact_path(root, relative), size=size
+            self._prepare_request(
+                _e.UPLOAD_ARTIFACT, path_args={"artifact_path": join_artifact_path(root, relative)}
+            ),
+            size=size,
         )
         async for attempt in self._transfer_retrying():
             with attempt:
@@ -289,7 +292,10 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
         self, root: str, entry: ArtifactEntry, destination: Path, settings: ArtifactSettings
     ) -> ArtifactTransfer:
         request = _p.proxy_request(
-            self._core, _e.DOWNLOAD_ARTIFACT, join_artifact_path(root, entry.path)
+            self._prepare_request(
+                _e.DOWNLOAD_ARTIFACT,
+                path_args={"artifact_path": join_artifact_path(root, entry.path)},
+            )
         )
         async for attempt in self._transfer_retrying():
             with attempt:
@@ -306,9 +312,9 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
         return done
 
     def _transfer_retrying(self) -> tenacity.AsyncRetrying:
-        options = _p.transfer_retry_options(self._core.retry_policy(None))
-        if self._sleep is not None:
-            options["sleep"] = self._sleep
+        options = _p.transfer_retry_options(self._retry_policy())
+        if self._injected_sleep is not None:
+            options["sleep"] = self._injected_sleep
         import tenacity  # on the first transfer, not at client import
 
         return tenacity.AsyncRetrying(**options)
@@ -319,7 +325,7 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
     async def _stream(
         self, request: HttpRequest, body: AsyncIterable[bytes] | None = None
     ) -> AsyncIterator[AsyncStreamedResponse]:
-        transport = self._transport
+        transport = self._http_transport
         if not isinstance(transport, AsyncStreamingTransport):
             raise TypeError(
                 "artifact transfers need a streaming transport (one with a stream() method: "

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Self
 
 from mlflow_rest_sdk._generated.models import ArtifactsFileInfo
 from mlflow_rest_sdk._runtime.client_base import translate_transport_error
-from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
 from mlflow_rest_sdk._runtime.retry import (
     RetryPolicy,
@@ -43,24 +42,14 @@ from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer
 if TYPE_CHECKING:
     import tenacity
 
-    from mlflow_rest_sdk._runtime.client_base import _ClientCore
-
 #: Error bodies are read up to this size: a hostile server cannot make us buffer more.
 MAX_ERROR_BODY = 64 * 1024
 #: A server whose listing nests deeper than this is looping (or hostile).
 MAX_DEPTH = 64
 
 
-def proxy_request(
-    core: _ClientCore,
-    endpoint: Endpoint,
-    proxy_path: str,
-    *,
-    size: int | None = None,
-    timeout: float | None = None,
-) -> HttpRequest:
-    """A request to a proxy route for ``proxy_path``, with the client's base URL and auth."""
-    request = core.prepare(endpoint, None, None, {}, {"artifact_path": proxy_path}, None, timeout)
+def proxy_request(request: HttpRequest, *, size: int | None = None) -> HttpRequest:
+    """``request`` to a proxy route, declaring the body's ``size`` when one is sent."""
     if size is None:
         return request
     headers = {**request.headers, "Content-Length": str(size)}

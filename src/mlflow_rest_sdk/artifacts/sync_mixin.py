@@ -173,7 +173,10 @@ class ArtifactsMixin(GeneratedMlflowClient):
             except _p.MultipartUnavailable:
                 self._multipart_unsupported = True
         request = _p.proxy_request(
-            self._core, _e.UPLOAD_ARTIFACT, join_artifact_path(root, relative), size=size
+            self._prepare_request(
+                _e.UPLOAD_ARTIFACT, path_args={"artifact_path": join_artifact_path(root, relative)}
+            ),
+            size=size,
         )
         for attempt in self._transfer_retrying():
             with attempt:
@@ -280,7 +283,10 @@ class ArtifactsMixin(GeneratedMlflowClient):
         self, root: str, entry: ArtifactEntry, destination: Path, settings: ArtifactSettings
     ) -> ArtifactTransfer:
         request = _p.proxy_request(
-            self._core, _e.DOWNLOAD_ARTIFACT, join_artifact_path(root, entry.path)
+            self._prepare_request(
+                _e.DOWNLOAD_ARTIFACT,
+                path_args={"artifact_path": join_artifact_path(root, entry.path)},
+            )
         )
         for attempt in self._transfer_retrying():
             with attempt, self._stream(request) as response:
@@ -293,9 +299,9 @@ class ArtifactsMixin(GeneratedMlflowClient):
         return done
 
     def _transfer_retrying(self) -> tenacity.Retrying:
-        options = _p.transfer_retry_options(self._core.retry_policy(None))
-        if self._sleep is not None:
-            options["sleep"] = self._sleep
+        options = _p.transfer_retry_options(self._retry_policy())
+        if self._injected_sleep is not None:
+            options["sleep"] = self._injected_sleep
         import tenacity  # on the first transfer, not at client import
 
         return tenacity.Retrying(**options)
@@ -306,7 +312,7 @@ class ArtifactsMixin(GeneratedMlflowClient):
     def _stream(
         self, request: HttpRequest, body: Iterable[bytes] | None = None
     ) -> Iterator[StreamedResponse]:
-        transport = self._transport
+        transport = self._http_transport
         if not isinstance(transport, StreamingTransport):
             raise TypeError(
                 "artifact transfers need a streaming transport (one with a stream() method: "
