@@ -7,7 +7,8 @@ object as ``MlflowClient(..., transport=my_transport)``. Streaming artifact tran
 :class:`StreamingTransport` / :class:`AsyncStreamingTransport` (the built-in transports have it).
 """
 
-from mlflow_rest_sdk._runtime.httpx_transport import AsyncHttpxTransport, HttpxTransport
+from mlflow_rest_sdk._runtime._async.httpx_transport import AsyncHttpxTransport
+from mlflow_rest_sdk._runtime._sync.httpx_transport import HttpxTransport
 from mlflow_rest_sdk._runtime.transport import (
     AsyncStreamedResponse,
     AsyncStreamingTransport,

@@ -10,8 +10,9 @@ import asyncio
 from collections.abc import Callable
 
 from mlflow_rest_sdk import MlflowClient
+from mlflow_rest_sdk._runtime._async.httpx_transport import AsyncHttpxTransport
+from mlflow_rest_sdk._runtime._sync.httpx_transport import HttpxTransport
 from mlflow_rest_sdk._runtime.aiohttp_transport import AiohttpTransport
-from mlflow_rest_sdk._runtime.httpx_transport import AsyncHttpxTransport, HttpxTransport
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse
 
 LIST_EXPERIMENTS_PATH = "/api/2.0/mlflow/experiments/list"

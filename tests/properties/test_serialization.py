@@ -38,8 +38,8 @@ from werkzeug.test import EnvironBuilder
 
 from codegen.spec import EndpointSpec
 from mlflow_rest_sdk._generated import models
-from mlflow_rest_sdk._runtime.httpx_transport import url_with_query
 from mlflow_rest_sdk._runtime.message import Message
+from mlflow_rest_sdk._runtime.urls import url_with_query
 from mlflow_rest_sdk._runtime.wire import encode_query
 
 PROTO_MODULES = (

@@ -75,10 +75,15 @@ assert client.get_experiment(experiment_id="1").experiment.name == "x"
     assert {"httpx", "tenacity"} & loaded == set()
 
 
-def test_redact_url_is_still_importable_from_the_httpx_transport() -> None:
-    from mlflow_rest_sdk._runtime import httpx_transport, urls
+def test_importing_the_aiohttp_transport_loads_neither_httpx_nor_httpcore() -> None:
+    loaded = modules_after("import mlflow_rest_sdk._runtime.aiohttp_transport")
+    assert "aiohttp" in loaded
+    assert {"httpx", "httpcore"} & loaded == set()
 
-    assert httpx_transport.redact_url is urls.redact_url
+
+def test_redact_url_lives_in_the_http_free_urls_module() -> None:
+    from mlflow_rest_sdk._runtime import urls
+
     assert urls.redact_url("https://u:p@host:9000/a/b?sig=secret#f") == "https://host:9000/a/b"
 
 

@@ -17,17 +17,15 @@ import pytest
 from aiohttp.client_proto import ResponseHandler
 
 from mlflow_rest_sdk._runtime import socket_tuning
+from mlflow_rest_sdk._runtime._async.httpx_transport import AsyncHttpxTransport
+from mlflow_rest_sdk._runtime._async.quickack import AsyncQuickAckBackend as _AsyncQuickAckBackend
+from mlflow_rest_sdk._runtime._sync.httpx_transport import HttpxTransport
+from mlflow_rest_sdk._runtime._sync.quickack import QuickAckBackend as _QuickAckBackend
+from mlflow_rest_sdk._runtime._sync.quickack import wrap_pool_backend as _wrap_pool_backend
 from mlflow_rest_sdk._runtime.aiohttp_transport import (
     AiohttpTransport,
     _install_quickack,
     _QuickAckResponseHandler,
-)
-from mlflow_rest_sdk._runtime.httpx_transport import (
-    AsyncHttpxTransport,
-    HttpxTransport,
-    _AsyncQuickAckBackend,
-    _QuickAckBackend,
-    _wrap_pool_backend,
 )
 from mlflow_rest_sdk._runtime.transport import TransportSettings
 
@@ -213,9 +211,9 @@ async def test_aiohttp_keeps_the_plain_protocol_without_platform_support(
 def test_httpx_internals_that_differ_leave_the_transport_plain_with_a_debug_log(
     transport: SimpleNamespace, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="mlflow_rest_sdk._runtime.httpx_transport")
+    caplog.set_level(logging.DEBUG, logger="mlflow_rest_sdk._runtime._sync.quickack")
     before = getattr(getattr(transport, "_pool", None), "_network_backend", None)
-    _wrap_pool_backend(transport, httpcore.ConnectionPool, httpcore.NetworkBackend)
+    _wrap_pool_backend(transport)
     assert getattr(getattr(transport, "_pool", None), "_network_backend", None) is before
     assert "TCP_QUICKACK tuning is off" in caplog.text
 

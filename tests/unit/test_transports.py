@@ -32,8 +32,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from mlflow_rest_sdk._runtime._async.httpx_transport import AsyncHttpxTransport
+from mlflow_rest_sdk._runtime._sync.httpx_transport import HttpxTransport
 from mlflow_rest_sdk._runtime.aiohttp_transport import AiohttpTransport
-from mlflow_rest_sdk._runtime.httpx_transport import AsyncHttpxTransport, HttpxTransport
 from mlflow_rest_sdk._runtime.transport import (
     ConnectionRefused,
     HttpRequest,

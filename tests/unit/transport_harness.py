@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mlflow_rest_sdk._runtime._async.httpx_transport import AsyncHttpxTransport
+from mlflow_rest_sdk._runtime._sync.httpx_transport import HttpxTransport
 from mlflow_rest_sdk._runtime.aiohttp_transport import AiohttpTransport
-from mlflow_rest_sdk._runtime.httpx_transport import AsyncHttpxTransport, HttpxTransport
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse, TransportSettings
 
 

@@ -33,8 +33,7 @@ import functools
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from types import TracebackType
-from typing import Self, cast
+from typing import cast
 
 try:
     import aiohttp
@@ -47,7 +46,9 @@ except ImportError as exc:
     ) from exc
 
 from . import socket_tuning
-from .httpx_transport import build_ssl_context, is_connection_refused, redact_url, url_with_query
+from ._async.closing import AsyncClosing
+from .connection_errors import is_connection_refused
+from .tls import build_ssl_context
 from .transport import (
     STREAM_CHUNK_SIZE,
     AsyncStreamedResponse,
@@ -59,6 +60,7 @@ from .transport import (
     TransportSettings,
     TransportTimeout,
 )
+from .urls import redact_url, url_with_query
 
 __all__ = ["AiohttpTransport"]
 
@@ -157,7 +159,7 @@ class _AiohttpStreamed:
             raise _map_error(exc, self._request) from exc
 
 
-class AiohttpTransport:
+class AiohttpTransport(AsyncClosing):
     """Asyncio transport over one pooled ``aiohttp.ClientSession``.
 
     ``HttpRequest.url`` must already be percent-encoded (as the runtime builds it): it is sent
@@ -249,17 +251,6 @@ class AiohttpTransport:
         self._closed = True
         if self._session is not None:
             await self._session.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"AiohttpTransport(settings={self._settings!r})"

@@ -33,7 +33,7 @@ def resolve_sync_transport(
 ) -> Transport:
     """Return the blocking transport named or given; ``settings`` configure built-in ones."""
     if transport is None or transport == "httpx":
-        from .httpx_transport import HttpxTransport
+        from ._sync.httpx_transport import HttpxTransport
 
         return HttpxTransport(settings)
     if transport == "aiohttp":
@@ -55,7 +55,7 @@ def resolve_async_transport(
 ) -> AsyncTransport:
     """Return the asyncio transport named or given; ``settings`` configure built-in ones."""
     if transport is None or transport == "httpx":
-        from .httpx_transport import AsyncHttpxTransport
+        from ._async.httpx_transport import AsyncHttpxTransport
 
         return AsyncHttpxTransport(settings)
     if transport == "aiohttp":

@@ -1,14 +1,16 @@
 """URL helpers that need no HTTP library, so modules that only word errors stay import-cheap.
 
-:func:`redact_url` lives here rather than in :mod:`.httpx_transport` (which re-exports it): the
-artifact helpers redact presigned URLs, and importing them must not import httpx.
+:func:`redact_url` lives here because the artifact helpers redact presigned URLs, and importing
+them must not import httpx; :func:`url_with_query` because every transport builds its query
+string with it.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Sequence
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-__all__ = ["redact_url"]
+__all__ = ["redact_url", "url_with_query"]
 
 
 def redact_url(url: str) -> str:
@@ -22,3 +24,15 @@ def redact_url(url: str) -> str:
     except ValueError:
         return "<unparseable URL>"
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def url_with_query(url: str, params: Sequence[tuple[str, str]]) -> str:
+    """Append ``params`` to ``url``, percent-encoded, repeated keys kept in their order.
+
+    Done here rather than by the HTTP library: httpx groups repeated keys together, and
+    aiohttp encodes spaces as ``+``; this way every transport sends the same query string.
+    """
+    if not params:
+        return url
+    separator = "&" if "?" in url else "?"
+    return url + separator + urlencode(params, quote_via=quote, safe="")
