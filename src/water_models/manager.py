@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlflow_rest_sdk import MlflowClient
+    from mlflow_rest_sdk.models import RegisteredModel
     from water_models.fleet import FleetBackend
     from water_models.training import TrainingResult
 
@@ -54,6 +55,19 @@ logger = logging.getLogger("water_models")
 FAST_RETRY = RetryPolicy(max_attempts=2, backoff_factor=0.1, backoff_max=0.5, deadline=10.0)
 #: Errors that mean "MLflow cannot answer now", as opposed to "the model is not there".
 UNREACHABLE = (APIConnectionError, ServerError)
+
+
+def _model_row(model: RegisteredModel) -> dict[str, Any]:
+    """What :meth:`ModelManager.list_models` reports of one registered model."""
+    tags = {t.key: t.value for t in model.tags}
+    latest = max((int(v.version or 0) for v in model.latest_versions), default=None)
+    return {
+        "registered_model": model.name,
+        "station_id": tags.get("station_id"),
+        "model_type": tags.get("model_type"),
+        "aliases": {a.alias: a.version for a in model.aliases},
+        "latest_version": None if latest is None else str(latest),
+    }
 
 
 @dataclass(frozen=True)
@@ -213,27 +227,11 @@ class ModelManager:
 
     def list_models(self) -> list[dict[str, Any]]:
         """Every water-quality registered model on the server, with its aliases."""
-        rows: list[dict[str, Any]] = []
-        token: str | None = None
-        while True:
-            page = self.client.search_registered_models(
-                filter="name LIKE 'water-quality-station-%'", max_results=100, page_token=token
-            )
-            for model in page.registered_models:
-                tags = {t.key: t.value for t in model.tags}
-                latest = max((int(v.version or 0) for v in model.latest_versions), default=None)
-                rows.append(
-                    {
-                        "registered_model": model.name,
-                        "station_id": tags.get("station_id"),
-                        "model_type": tags.get("model_type"),
-                        "aliases": {a.alias: a.version for a in model.aliases},
-                        "latest_version": None if latest is None else str(latest),
-                    }
-                )
-            token = page.next_page_token
-            if not token:
-                return sorted(rows, key=lambda row: str(row["registered_model"]))
+        models = self.client.search_registered_models_iter(
+            filter="name LIKE 'water-quality-station-%'", max_results=100
+        )
+        rows = [_model_row(model) for model in models]
+        return sorted(rows, key=lambda row: str(row["registered_model"]))
 
     def delete_model(self, station_id: str | int, model_type: str) -> dict[str, bool]:
         """Remove the registered model (all versions), its cached copies and its local file."""
@@ -272,17 +270,14 @@ class ModelManager:
         where = f"local model {self.local_store.folder(station, model_type)}"
         model = bundle.load(where, downloaded=False, allow_pickle=self.allow_pickle)
         meta = bundle.metadata
-        return LoadedModel(
-            model=model,
-            metadata=meta,
+        return LoadedModel.from_bundle(
+            bundle,
+            model,
             source="local",
             registered_model=meta.registered_model
             or naming.registered_model_name(station, model_type),
             registry_version=meta.registry_version,
-            alias=None,
-            version_label=meta.version_label,
-            sha256=meta.sha256,
-            load_seconds=time.perf_counter() - started,
+            started=started,
         )
 
     def load_model(
@@ -362,16 +357,16 @@ class ModelManager:
             )
             if source == "mlflow":
                 self.disk_cache.put(key, bundle)
-            loaded = LoadedModel(
-                model=model,
-                metadata=bundle.metadata,
+            loaded = LoadedModel.from_bundle(
+                bundle,
+                model,
                 source=source,
                 registered_model=record.registered_model,
                 registry_version=record.version,
                 alias=record.alias,
-                version_label=record.version_label or bundle.metadata.version_label,
+                version_label=record.version_label,
                 sha256=record.sha256,
-                load_seconds=time.perf_counter() - started,
+                started=started,
             )
             self._forget(record.registered_model)
             self._memory[key] = loaded
@@ -414,16 +409,15 @@ class ModelManager:
                     downloaded=True,
                     allow_pickle=self.allow_pickle,
                 )
-                loaded = LoadedModel(
-                    model=model,
-                    metadata=bundle.metadata,
+                loaded = LoadedModel.from_bundle(
+                    bundle,
+                    model,
                     source="cache",
                     registered_model=name,
                     registry_version=pointer.key.version,
                     alias=pointer.alias,
-                    version_label=bundle.metadata.version_label,
                     sha256=pointer.key.sha256,
-                    load_seconds=time.perf_counter() - started,
+                    started=started,
                 )
                 self._memory[pointer.key] = loaded
                 # Trust the cached copy for a TTL too: no waiting on a dead server per load.
