@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from mlflow_rest_sdk import MlflowClient
     from mlflow_rest_sdk.models import RegisteredModel
-    from water_models.fleet import FleetBackend
+    from water_models.fleet_backend import FleetBackend
     from water_models.training import TrainingResult
 
 logger = logging.getLogger("water_models")
@@ -145,16 +145,9 @@ class ModelManager:
 
     def station_data(self, station_id: str | int) -> pd.DataFrame:
         """The station's file from ``data_dir`` if there is one, else synthetic readings."""
-        from water_models.data import find_station_file, load_station_data, validate_station_frame
-        from water_models.synthetic import generate_station_data
+        from water_models.data import read_station_frame  # pandas: only when data is read
 
-        station = naming.normalize_station_id(station_id)
-        if self.data_dir is not None:
-            found = find_station_file(self.data_dir, station)
-            if found is not None:
-                return load_station_data(found, station)
-        logger.info("station %s: no data file, using the synthetic generator", station)
-        return validate_station_frame(generate_station_data(station), station)
+        return read_station_frame(self.data_dir, naming.normalize_station_id(station_id))
 
     def train(
         self,
@@ -201,6 +194,11 @@ class ModelManager:
         outcome = run_sync(self.client, register_flow(model_data, bundle, png, bump=bump))
         self.record_registration(bundle, outcome)
         return outcome
+
+    def _keep_registered(self, bundle: ModelBundle, outcome: RegistrationResult) -> None:
+        """A fleet registered ``bundle``: store the local copy, then label it like one station."""
+        self.local_store.save(bundle)
+        self.record_registration(bundle, outcome)
 
     def record_registration(self, bundle: ModelBundle, outcome: RegistrationResult) -> None:
         """Label the local copy with its registry version; make the next load ask MLflow."""
@@ -465,9 +463,12 @@ class ModelManager:
         from water_models.fleet import train_and_register_fleet
 
         return train_and_register_fleet(
-            self,
+            self.client.config,
             station_ids,
             model_types,
+            data_dir=self.data_dir,
+            task=self.task,
+            on_registered=self._keep_registered,
             n_jobs=n_jobs,
             max_concurrency=max_concurrency,
             show_progress=show_progress,
