@@ -21,7 +21,11 @@ if TYPE_CHECKING:
     from dask.distributed import Client
 
 DEFAULT_SCHEDULER_TIMEOUT = settings.DEFAULT_SCHEDULER_TIMEOUT
-DASK_INSTALL_HINT = "pip install 'mlflow-rest-sdk[dask]'"
+# The extra moved to the water-models distribution; the old spelling is named for readers of
+# older install notes.
+DASK_INSTALL_HINT = (
+    "pip install 'water-models[dask]' (formerly pip install 'mlflow-rest-sdk[dask]')"
+)
 
 
 class FleetBackendError(ValueError):
