@@ -12,6 +12,8 @@ VENV ?= .venv
 VENV_BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.installed
 INSTALL_SPEC ?= .[dev]
+# The second distribution (water-models/, depends on the SDK): installed editable beside it.
+WATER_INSTALL_SPEC ?= ./water-models[dask]
 
 # uv from PATH, else a private copy installed under build/ (which is gitignored). A UV given on
 # the command line must be a path or a command on PATH.
@@ -27,7 +29,7 @@ GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md spec/ ':
 .PHONY: help venv generate golden import-proto drift check-generated lint typecheck test demo bench
 
 help:
-	@echo "make venv             create or update $(VENV) with uv (re-runs when pyproject.toml changes)"
+	@echo "make venv             create or update $(VENV) with uv (re-runs when either pyproject.toml changes)"
 	@echo "make import-proto     rewrite spec/mlflow_api.yaml from the installed MLflow's protos"
 	@echo "make drift            compare the spec with the installed MLflow (fails on drift)"
 	@echo "make generate         regenerate the client from the spec and the blocking twins of _async/ sources"
@@ -44,9 +46,9 @@ venv: $(VENV_STAMP)
 # Bytecode is compiled for all of site-packages (uv's --compile-bytecode skips packages that were
 # already installed): with PYTHONDONTWRITEBYTECODE set, as on these machines, every `mlflow
 # server` worker would otherwise recompile MLflow from source, which made starts 3-4x slower.
-$(VENV_STAMP): pyproject.toml | $(filter $(UV_BOOTSTRAP_DIR)/bin/uv,$(UV))
+$(VENV_STAMP): pyproject.toml water-models/pyproject.toml | $(filter $(UV_BOOTSTRAP_DIR)/bin/uv,$(UV))
 	@if [ ! -x "$(VENV_BIN)/python" ]; then "$(UV)" venv --python "$(VENV_PYTHON)" "$(VENV)"; fi
-	"$(UV)" pip install --python "$(VENV_BIN)/python" -e '$(INSTALL_SPEC)'
+	"$(UV)" pip install --python "$(VENV_BIN)/python" -e '$(INSTALL_SPEC)' -e '$(WATER_INSTALL_SPEC)'
 	"$(VENV_BIN)/python" -m compileall -qq -j 0 \
 		"$$("$(VENV_BIN)/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	@touch "$@"
@@ -87,7 +89,7 @@ lint: venv
 	"$(VENV_BIN)/ruff" format --check .
 
 typecheck: venv
-	"$(VENV_BIN)/mypy" --strict src codegen benchmarks
+	"$(VENV_BIN)/mypy" --strict src water-models/src codegen benchmarks
 
 # pytest exits 5 when it collected no tests: that must fail loudly, never pass for green.
 test: venv lint typecheck check-generated

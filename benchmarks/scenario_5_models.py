@@ -133,7 +133,9 @@ def run(ctx: Context) -> ScenarioResult:
                 for item, s in zip(timed, stations, strict=True)
             ]
             clock = time.perf_counter()
-            outcomes = asyncio.run(register_fleet_async(manager, fleet_items, max_concurrency=4))
+            outcomes = asyncio.run(
+                register_fleet_async(manager.client.config, fleet_items, max_concurrency=4)
+            )
             register[FLEET] = time.perf_counter() - clock
             failed = [o for o in outcomes if isinstance(o, BaseException)]
             if failed:

@@ -80,7 +80,7 @@ def run(ctx: Context) -> ScenarioResult:
     result = ScenarioResult(KEY, TITLE)
     venvs = ROOT / "build" / "bench"
     sdk = ensure_venv(venvs / "sdk-venv", ".")
-    water = ensure_venv(venvs / "water-venv", ".[water]")
+    water = ensure_venv(venvs / "water-venv", ".", "./water-models")
     pythons = {
         "import mlflow_rest_sdk": sdk,
         "from mlflow_rest_sdk import MlflowClient": sdk,

@@ -28,10 +28,11 @@ def find_uv() -> str:
     raise RuntimeError("uv is neither on PATH nor in build/uv-bootstrap (run `make venv`)")
 
 
-def ensure_venv(path: Path, spec: str) -> Path:
-    """Create ``path`` if needed and install this tree's ``spec`` (e.g. ``.``) into it.
+def ensure_venv(path: Path, *specs: str) -> Path:
+    """Create ``path`` if needed and install this tree's ``specs`` (e.g. ``.``) into it.
 
-    The SDK itself is reinstalled every time so the figures are for the tree as it is now.
+    The SDK and water-models (the repository's two distributions) are reinstalled every time
+    so the figures are for the tree as it is now.
     Returns the venv's interpreter.
     """
     uv = find_uv()
@@ -47,9 +48,11 @@ def ensure_venv(path: Path, spec: str) -> Path:
             "--compile-bytecode",
             "--reinstall-package",
             "mlflow-rest-sdk",
+            "--reinstall-package",
+            "water-models",
             "--python",
             str(python),
-            spec,
+            *specs,
         ],
         check=True,
         cwd=ROOT,

@@ -11,7 +11,7 @@ version, or ahead of a subpackage) loads neither pydantic, httpx nor the generat
 from __future__ import annotations
 
 from mlflow_rest_sdk._generated import MLFLOW_VERSION
-from mlflow_rest_sdk._lazy import lazy_attributes
+from mlflow_rest_sdk.lazy import lazy_attributes
 
 # The idiom type checkers treat like typing.TYPE_CHECKING: importing typing would make
 # ``import mlflow_rest_sdk`` several times slower on its own.

@@ -279,7 +279,7 @@ def sdk_variables() -> set[str]:
 
 
 def water_models_variables() -> set[str]:
-    modules = sorted((ROOT / "src" / "water_models").rglob("*.py"))
+    modules = sorted((ROOT / "water-models" / "src" / "water_models").rglob("*.py"))
     return string_constants(modules, r"^(MLFLOW|WATER_MODELS|XDG)_[A-Z0-9_]+$")
 
 

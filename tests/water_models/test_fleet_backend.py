@@ -14,7 +14,7 @@ from dask.distributed import LocalCluster
 from water_models import fleet
 from water_models.cli import main
 from water_models.features import ForecastTask
-from water_models.fleet import FleetBackend, FleetBackendError, connect_dask
+from water_models.fleet_backend import FleetBackend, FleetBackendError, connect_dask
 
 SCHEDULER = "tcp://10.1.2.3:8786"
 

@@ -125,7 +125,7 @@ async def test_a_training_result_returned_twice_is_registered_once(
         station, "baseline", write_stations(tmp_path / "data", [station]), ForecastTask()
     )
     with ModelManager(tracking_uri, models_dir=tmp_path / "m", cache_dir=tmp_path / "c") as manager:
-        results = await register_fleet_async(manager, [item, item], max_concurrency=2)
+        results = await register_fleet_async(manager.client.config, [item, item], max_concurrency=2)
     assert results[0] is results[1]
     assert versions_of(tracking_uri, station, "baseline") == ["1"]
 

@@ -7,6 +7,7 @@ after the header). Empty readings are allowed: they are sensor gaps, and the mod
 from __future__ import annotations
 
 import difflib
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,24 @@ from water_models.schema import (
 )
 
 SUPPORTED_SUFFIXES = (".csv", ".parquet", ".pq")
+
+logger = logging.getLogger("water_models")
+
+
+def read_station_frame(data_dir: Path | None, station_id: str) -> pd.DataFrame:
+    """The station's checked readings: its file in ``data_dir`` if there is one, else synthetic.
+
+    The one place that decides where a station's training data comes from, for the manager in
+    this process and for fleet workers alike.
+    """
+    from water_models.synthetic import generate_station_data  # only when there is no file
+
+    if data_dir is not None:
+        found = find_station_file(data_dir, station_id)
+        if found is not None:
+            return load_station_data(found, station_id)
+    logger.info("station %s: no data file, using the synthetic generator", station_id)
+    return validate_station_frame(generate_station_data(station_id), station_id)
 
 
 def load_station_data(path: Path | str, station_id: str) -> pd.DataFrame:

@@ -11,11 +11,11 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mlflow_rest_sdk._generated.endpoints import ALL_ENDPOINTS
+from mlflow_rest_sdk.endpoints import ALL_ENDPOINTS
 
 if TYPE_CHECKING:
     from mlflow_rest_sdk import MlflowClient
-    from mlflow_rest_sdk._runtime.endpoint import Endpoint
+    from mlflow_rest_sdk.endpoints import Endpoint
 
 #: Endpoints MLflow removed, and what replaced them.
 REMOVED_ENDPOINTS: Mapping[str, str] = {

@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(manager: ModelManager, args: argparse.Namespace, err: Console) -> int:
-    from water_models.fleet import FleetBackend
+    from water_models.fleet_backend import FleetBackend
 
     types = args.model_type or model_type_names()
     backend = FleetBackend.resolve(

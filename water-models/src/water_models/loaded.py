@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from water_models.bundle import ModelMetadata
+from water_models.bundle import ModelBundle, ModelMetadata
 from water_models.features import build_prediction_features
 from water_models.model_types import StationModel
 from water_models.schema import TIMESTAMP
@@ -29,6 +30,39 @@ class LoadedModel:
     version_label: str | None
     sha256: str
     load_seconds: float
+
+    @classmethod
+    def from_bundle(
+        cls,
+        bundle: ModelBundle,
+        model: StationModel,
+        *,
+        source: Source,
+        registered_model: str,
+        started: float,
+        registry_version: str | None = None,
+        alias: str | None = None,
+        version_label: str | None = None,
+        sha256: str | None = None,
+    ) -> LoadedModel:
+        """``model`` deserialized from ``bundle``; what the caller does not know, the bundle says.
+
+        The version label and checksum default to the bundle's metadata (a registry record's own
+        label or checksum wins when given); ``started`` is the ``time.perf_counter()`` reading
+        taken when the load began, so every path reports its load time the same way.
+        """
+        meta = bundle.metadata
+        return cls(
+            model=model,
+            metadata=meta,
+            source=source,
+            registered_model=registered_model,
+            registry_version=registry_version,
+            alias=alias,
+            version_label=version_label or meta.version_label,
+            sha256=sha256 or meta.sha256,
+            load_seconds=time.perf_counter() - started,
+        )
 
     def forecast(self, data: pd.DataFrame) -> pd.DataFrame:
         """Forecasts from checked station data: one row per hour of ``data``.

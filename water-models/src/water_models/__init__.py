@@ -13,7 +13,7 @@ them (training, loading a model, drawing the validation plot).
 
 from __future__ import annotations
 
-from mlflow_rest_sdk._lazy import lazy_attributes
+from mlflow_rest_sdk.lazy import lazy_attributes
 
 # The idiom type checkers treat like typing.TYPE_CHECKING, as in mlflow_rest_sdk: importing
 # typing would make ``import water_models`` several times slower on its own.

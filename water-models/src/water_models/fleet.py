@@ -14,142 +14,32 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from joblib import Parallel, delayed, parallel_config
+from joblib import Parallel, delayed
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mlflow_rest_sdk import AsyncMlflowClient
-from water_models import naming, settings
+from water_models import naming
 from water_models.bundle import ModelBundle
 from water_models.calls import run_async
-from water_models.data import find_station_file, load_station_data, validate_station_frame
+from water_models.data import read_station_frame
 from water_models.features import ForecastTask
+from water_models.fleet_backend import FleetBackend, parallel_options
 from water_models.model_types import get_model_type
 from water_models.plots import validation_plot_png
 from water_models.registry_flows import RegistrationResult, register_flow
-from water_models.synthetic import generate_station_data
 from water_models.training import TrainingResult, train_station_model
 
 if TYPE_CHECKING:
-    from dask.distributed import Client
+    from mlflow_rest_sdk import ClientConfig
 
-    from water_models.manager import ModelManager
-
-DEFAULT_SCHEDULER_TIMEOUT = settings.DEFAULT_SCHEDULER_TIMEOUT
-DASK_INSTALL_HINT = "pip install 'mlflow-rest-sdk[dask]'"
-
-
-class FleetBackendError(ValueError):
-    """The training backend cannot be used as configured; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class FleetBackend:
-    """Where fleet training runs: local processes (``loky``) or the Dask cluster at ``scheduler``.
-
-    Build it with :meth:`resolve`, which reads the environment and checks the combination.
-    """
-
-    name: str = settings.DEFAULT_BACKEND
-    scheduler: str | None = None
-    scheduler_timeout: float = DEFAULT_SCHEDULER_TIMEOUT
-
-    def __post_init__(self) -> None:
-        if self.name not in settings.BACKENDS:
-            raise FleetBackendError(
-                f"{self.name!r} is not a fleet backend; use one of {settings.BACKENDS}"
-            )
-        if self.name == "dask" and not self.scheduler:
-            raise FleetBackendError(
-                "the dask backend needs a scheduler address: --scheduler tcp://HOST:8786 "
-                f"(or {settings.SCHEDULER_ENV})"
-            )
-
-    @classmethod
-    def resolve(
-        cls,
-        backend: str | None = None,
-        scheduler: str | None = None,
-        *,
-        scheduler_timeout: float = DEFAULT_SCHEDULER_TIMEOUT,
-    ) -> FleetBackend:
-        """Arguments first, then ``WATER_MODELS_BACKEND`` / ``WATER_MODELS_DASK_SCHEDULER``.
-
-        A scheduler passed explicitly with a local backend is refused rather than ignored, so a
-        fleet meant for the cluster never runs on this machine by mistake.
-        """
-        try:
-            name = settings.fleet_backend(backend)
-        except ValueError as error:
-            raise FleetBackendError(str(error)) from None
-        if name != "dask":
-            if scheduler:
-                raise FleetBackendError(
-                    f"a Dask scheduler ({scheduler}) was given but the fleet backend is "
-                    f"{name!r}; use --backend dask (or {settings.BACKEND_ENV}=dask)"
-                )
-            return cls(name)
-        address = settings.dask_scheduler(scheduler)
-        if scheduler_timeout <= 0:
-            raise FleetBackendError(
-                f"scheduler_timeout must be a positive number of seconds, got {scheduler_timeout}"
-            )
-        return cls(name, address, scheduler_timeout)
-
-
-def connect_dask(address: str, timeout: float = DEFAULT_SCHEDULER_TIMEOUT) -> Client:
-    """A client of the scheduler at ``address`` with at least one worker, within ``timeout``.
-
-    Raises ``FleetBackendError`` naming the address, so a wrong address or an empty cluster
-    fails before any training instead of hanging.
-    """
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise FleetBackendError(
-            f"the dask fleet backend needs dask.distributed: {DASK_INSTALL_HINT}"
-        ) from None
-    try:
-        # distributed's Client is not annotated; the ignores stay local to this module.
-        client = Client(address, timeout=timeout, set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise FleetBackendError(
-            f"cannot reach the Dask scheduler at {address} within {timeout:g} s: {error}"
-        ) from None
-    try:
-        client.wait_for_workers(1, timeout=timeout)
-    except (OSError, TimeoutError) as error:
-        client.close()  # type: ignore[no-untyped-call]
-        raise FleetBackendError(
-            f"the Dask scheduler at {address} has no worker after {timeout:g} s: {error}"
-        ) from None
-    return client
-
-
-@contextmanager
-def _parallel_options(
-    backend: FleetBackend, pairs: int, n_jobs: int | None
-) -> Iterator[dict[str, Any]]:
-    """Joblib's options for ``backend``; for Dask, connected for the duration of the block."""
-    if backend.name != "dask" or backend.scheduler is None:
-        yield {"n_jobs": n_jobs or min(pairs, os.cpu_count() or 1), "backend": "loky"}
-        return
-    client = connect_dask(backend.scheduler, backend.scheduler_timeout)
-    try:
-        with parallel_config(
-            backend="dask", client=client, wait_for_workers_timeout=backend.scheduler_timeout
-        ):
-            # One station per Dask task: training takes seconds, so batching gains nothing and
-            # would leave workers idle. Joblib's Dask backend uses every worker thread of the
-            # cluster whatever n_jobs says.
-            yield {"n_jobs": -1, "batch_size": 1}
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
+#: Called in this process for each registered model, with the bundle that was registered (the
+#: manager keeps a local copy labelled with its registry version).
+OnRegistered = Callable[[ModelBundle, RegistrationResult], None]
 
 
 def _this_process() -> str:
@@ -189,12 +79,7 @@ def train_one(
     station_id: str, model_type: str, data_dir: Path | None, task: ForecastTask
 ) -> TrainedItem:
     """Runs in a worker process: load (or generate) the data, train, render the plot."""
-    found = find_station_file(data_dir, station_id) if data_dir is not None else None
-    data = (
-        load_station_data(found, station_id)
-        if found is not None
-        else validate_station_frame(generate_station_data(station_id), station_id)
-    )
+    data = read_station_frame(data_dir, station_id)
     result = train_station_model(station_id, model_type, data, task)
     return TrainedItem(result, ModelBundle.from_training(result), validation_plot_png(result))
 
@@ -230,7 +115,7 @@ def train_fleet(
     if not unique:
         return []
     outcomes: dict[int, TrainedItem | BaseException] = {}
-    with _parallel_options(backend or FleetBackend(), len(unique), n_jobs) as options:
+    with parallel_options(backend or FleetBackend(), len(unique), n_jobs) as options:
         bar = progress.add_task("training", total=len(unique)) if progress else None
         runner = Parallel(return_as="generator_unordered", **options)
         jobs = (delayed(_indexed)(i, s, t, data_dir, task) for i, (s, t) in enumerate(unique))
@@ -258,13 +143,13 @@ def _indexed(
 
 
 async def register_fleet_async(
-    manager: ModelManager,
+    config: ClientConfig,
     items: Sequence[TrainedItem],
     *,
     max_concurrency: int = 4,
     progress: Progress | None = None,
 ) -> list[RegistrationResult | BaseException]:
-    """Register over one ``AsyncMlflowClient``, ``max_concurrency`` at once, once per pair.
+    """Register over one ``AsyncMlflowClient`` of ``config``, ``max_concurrency`` at once.
 
     Items for the same (station, model type) are registered once (the first one), and every one
     of them gets that registration's result: a training result that came back twice must not
@@ -278,7 +163,7 @@ async def register_fleet_async(
     limit = asyncio.Semaphore(max_concurrency)
     bar = progress.add_task("registering", total=len(first)) if progress else None
 
-    async with AsyncMlflowClient(config=manager.client.config) as client:
+    async with AsyncMlflowClient(config=config) as client:
 
         async def register(item: TrainedItem) -> RegistrationResult | BaseException:
             async with limit:
@@ -297,10 +182,13 @@ async def register_fleet_async(
 
 
 def train_and_register_fleet(
-    manager: ModelManager,
+    config: ClientConfig,
     station_ids: Sequence[str | int],
     model_types: Sequence[str],
     *,
+    data_dir: Path | None,
+    task: ForecastTask,
+    on_registered: OnRegistered,
     n_jobs: int | None = None,
     max_concurrency: int = 4,
     show_progress: bool = True,
@@ -311,6 +199,8 @@ def train_and_register_fleet(
 
     ``backend``: ``"loky"`` (local processes, the default) or ``"dask"`` with ``scheduler``
     (e.g. ``"tcp://10.0.0.5:8786"``), else the environment (see :meth:`FleetBackend.resolve`).
+    Stations are read from ``data_dir`` (synthetic when absent) and registered through a client
+    of ``config``; ``on_registered`` runs here, in order, for each registered pair.
     """
     for model_type in model_types:
         get_model_type(model_type)
@@ -322,15 +212,15 @@ def train_and_register_fleet(
     with _progress(show_progress) as progress:
         trained = train_fleet(
             pairs,
-            data_dir=manager.data_dir,
-            task=manager.task,
+            data_dir=data_dir,
+            task=task,
             n_jobs=n_jobs,
             progress=progress,
             backend=chosen,
         )
         good = [item for item in trained if isinstance(item, TrainedItem)]
         registered = asyncio.run(
-            register_fleet_async(manager, good, max_concurrency=max_concurrency, progress=progress)
+            register_fleet_async(config, good, max_concurrency=max_concurrency, progress=progress)
         )
     by_pair = {item.pair: (item, reg) for item, reg in zip(good, registered, strict=True)}
     outcomes: list[FleetOutcome] = []
@@ -340,8 +230,7 @@ def train_and_register_fleet(
             continue
         item, reg = by_pair[(station, model_type)]
         if isinstance(reg, RegistrationResult):
-            manager.local_store.save(item.bundle)
-            manager.record_registration(item.bundle, reg)
+            on_registered(item.bundle, reg)
             outcomes.append(
                 FleetOutcome(station, model_type, item.result, reg, None, item.trained_by)
             )

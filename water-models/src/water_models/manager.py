@@ -13,8 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -23,17 +21,17 @@ from mlflow_rest_sdk import RetryPolicy
 from mlflow_rest_sdk.errors import APIConnectionError, ResourceDoesNotExist, ServerError
 from water_models import naming, settings
 from water_models.artifact_io import ArtifactReader
-from water_models.bundle import METADATA_FILE, ModelBundle, ModelIntegrityError, ModelMetadata
-from water_models.cache import CacheKey, CurrentPointer, DiskCache
+from water_models.bundle import ModelBundle
+from water_models.cache import DiskCache
 from water_models.calls import run_sync
 from water_models.features import ForecastTask
 from water_models.legacy_api import mlflow_api_call as _legacy_call
 from water_models.loaded import LoadedModel, ModelInfo
 from water_models.local_store import LocalModelStore
+from water_models.model_cache import ModelCache
 from water_models.model_types import get_model_type
 from water_models.model_types.base import ParamValue
 from water_models.registry_flows import (
-    TAG_MODEL_FILE,
     RegistrationResult,
     RegistryRecord,
     register_flow,
@@ -45,7 +43,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlflow_rest_sdk import MlflowClient
-    from water_models.fleet import FleetBackend
+    from mlflow_rest_sdk.models import RegisteredModel
+    from water_models.fleet_backend import FleetBackend
     from water_models.training import TrainingResult
 
 logger = logging.getLogger("water_models")
@@ -56,10 +55,17 @@ FAST_RETRY = RetryPolicy(max_attempts=2, backoff_factor=0.1, backoff_max=0.5, de
 UNREACHABLE = (APIConnectionError, ServerError)
 
 
-@dataclass(frozen=True)
-class _Resolution:
-    key: CacheKey
-    at: float  # time.monotonic() of the last check with MLflow
+def _model_row(model: RegisteredModel) -> dict[str, Any]:
+    """What :meth:`ModelManager.list_models` reports of one registered model."""
+    tags = {t.key: t.value for t in model.tags}
+    latest = max((int(v.version or 0) for v in model.latest_versions), default=None)
+    return {
+        "registered_model": model.name,
+        "station_id": tags.get("station_id"),
+        "model_type": tags.get("model_type"),
+        "aliases": {a.alias: a.version for a in model.aliases},
+        "latest_version": None if latest is None else str(latest),
+    }
 
 
 class ModelManager:
@@ -97,15 +103,19 @@ class ModelManager:
             self._owns_client = False
         self.client = client
         self.local_store = LocalModelStore(models_dir or home / "models")
-        self.disk_cache = DiskCache(cache_dir or home / "cache")
         self.data_dir = data_dir
-        self.cache_ttl = cache_ttl
         self.task = task or ForecastTask()
         self.allow_pickle = allow_pickle
         self.resolve_retry = resolve_retry
         self.artifacts = ArtifactReader(self.client)
-        self._memory: dict[CacheKey, LoadedModel] = {}
-        self._resolved: dict[str, _Resolution] = {}
+        self.cache = ModelCache(
+            DiskCache(cache_dir or home / "cache"),
+            self.artifacts,
+            ttl=cache_ttl,
+            allow_pickle=allow_pickle,
+        )
+        #: The download cache on disk (also reachable as ``cache.disk``).
+        self.disk_cache = self.cache.disk
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -131,16 +141,9 @@ class ModelManager:
 
     def station_data(self, station_id: str | int) -> pd.DataFrame:
         """The station's file from ``data_dir`` if there is one, else synthetic readings."""
-        from water_models.data import find_station_file, load_station_data, validate_station_frame
-        from water_models.synthetic import generate_station_data
+        from water_models.data import read_station_frame  # pandas: only when data is read
 
-        station = naming.normalize_station_id(station_id)
-        if self.data_dir is not None:
-            found = find_station_file(self.data_dir, station)
-            if found is not None:
-                return load_station_data(found, station)
-        logger.info("station %s: no data file, using the synthetic generator", station)
-        return validate_station_frame(generate_station_data(station), station)
+        return read_station_frame(self.data_dir, naming.normalize_station_id(station_id))
 
     def train(
         self,
@@ -188,6 +191,11 @@ class ModelManager:
         self.record_registration(bundle, outcome)
         return outcome
 
+    def _keep_registered(self, bundle: ModelBundle, outcome: RegistrationResult) -> None:
+        """A fleet registered ``bundle``: store the local copy, then label it like one station."""
+        self.local_store.save(bundle)
+        self.record_registration(bundle, outcome)
+
     def record_registration(self, bundle: ModelBundle, outcome: RegistrationResult) -> None:
         """Label the local copy with its registry version; make the next load ask MLflow."""
         stored = self.local_store.read(outcome.station_id, outcome.model_type)
@@ -197,7 +205,7 @@ class ModelManager:
                     outcome.version_label, outcome.registered_model, outcome.registry_version
                 )
             )
-        self._resolved.pop(outcome.registered_model, None)
+        self.cache.invalidate(outcome.registered_model)
 
     # -- the registry ----------------------------------------------------------------------------
 
@@ -213,27 +221,11 @@ class ModelManager:
 
     def list_models(self) -> list[dict[str, Any]]:
         """Every water-quality registered model on the server, with its aliases."""
-        rows: list[dict[str, Any]] = []
-        token: str | None = None
-        while True:
-            page = self.client.search_registered_models(
-                filter="name LIKE 'water-quality-station-%'", max_results=100, page_token=token
-            )
-            for model in page.registered_models:
-                tags = {t.key: t.value for t in model.tags}
-                latest = max((int(v.version or 0) for v in model.latest_versions), default=None)
-                rows.append(
-                    {
-                        "registered_model": model.name,
-                        "station_id": tags.get("station_id"),
-                        "model_type": tags.get("model_type"),
-                        "aliases": {a.alias: a.version for a in model.aliases},
-                        "latest_version": None if latest is None else str(latest),
-                    }
-                )
-            token = page.next_page_token
-            if not token:
-                return sorted(rows, key=lambda row: str(row["registered_model"]))
+        models = self.client.search_registered_models_iter(
+            filter="name LIKE 'water-quality-station-%'", max_results=100
+        )
+        rows = [_model_row(model) for model in models]
+        return sorted(rows, key=lambda row: str(row["registered_model"]))
 
     def delete_model(self, station_id: str | int, model_type: str) -> dict[str, bool]:
         """Remove the registered model (all versions), its cached copies and its local file."""
@@ -244,9 +236,7 @@ class ModelManager:
             registered = True
         except ResourceDoesNotExist:
             registered = False
-        cached = (self.disk_cache.root / name).exists()
-        self.disk_cache.evict(name)
-        self._forget(name)
+        cached = self.cache.evict(name)
         local = self.local_store.delete(station, model_type)
         return {"registered_model": registered, "cache": cached, "local": local}
 
@@ -272,17 +262,14 @@ class ModelManager:
         where = f"local model {self.local_store.folder(station, model_type)}"
         model = bundle.load(where, downloaded=False, allow_pickle=self.allow_pickle)
         meta = bundle.metadata
-        return LoadedModel(
-            model=model,
-            metadata=meta,
+        return LoadedModel.from_bundle(
+            bundle,
+            model,
             source="local",
             registered_model=meta.registered_model
             or naming.registered_model_name(station, model_type),
             registry_version=meta.registry_version,
-            alias=None,
-            version_label=meta.version_label,
-            sha256=meta.sha256,
-            load_seconds=time.perf_counter() - started,
+            started=started,
         )
 
     def load_model(
@@ -297,23 +284,18 @@ class ModelManager:
         station = naming.normalize_station_id(station_id)
         get_model_type(model_type)
         name = naming.registered_model_name(station, model_type)
-        resolution = self._resolved.get(name)
-        if (
-            not refresh
-            and resolution is not None
-            and resolution.key in self._memory
-            and time.monotonic() - resolution.at < self.cache_ttl
-        ):
-            return self._served(self._memory[resolution.key], "cache", started)
+        cached = None if refresh else self.cache.fresh(name, started)
+        if cached is not None:
+            return cached
         try:
             record = run_sync(self.client, resolve_flow(name, retry=self.resolve_retry))
             if record is None:
-                self._forget(name)
+                self.cache.forget(name)
                 local = self.load_local_model(station, model_type)
                 if local is not None:
                     logger.warning("%s is not registered in MLflow: using the local file", name)
                 return local
-            return self._load_record(record, started)
+            return self.cache.load_record(record, started)
         except UNREACHABLE as error:
             logger.warning(
                 "MLflow at %s cannot be reached (%s): loading %s from the cache or local file",
@@ -321,7 +303,13 @@ class ModelManager:
                 type(error).__name__,
                 name,
             )
-            return self._load_offline(station, model_type, name, started)
+            offline = self.cache.load_offline(name, started)
+            if offline is not None:
+                return offline
+            local = self.load_local_model(station, model_type)
+            if local is None:
+                logger.warning("%s: no cached copy and no local model file", name)
+            return local
 
     def get_model_info(
         self, station_id: str | int, model_type: str, *, refresh: bool = False
@@ -332,122 +320,7 @@ class ModelManager:
 
     def clear_cache(self) -> None:
         """Forget every cached model, in memory and on disk."""
-        self._memory.clear()
-        self._resolved.clear()
-        self.disk_cache.clear()
-
-    # -- internals -----------------------------------------------------------------------------
-
-    def _load_record(self, record: RegistryRecord, started: float) -> LoadedModel:
-        if record.sha256 is None:
-            raise ModelIntegrityError(
-                f"{record.registered_model} version {record.version} records no model checksum "
-                "(tag model_sha256): refusing to load a model that cannot be verified"
-            )
-        key = CacheKey(record.registered_model, record.version, record.sha256)
-        if key in self._memory:
-            loaded = self._served(self._memory[key], "cache", started, alias=record.alias)
-        else:
-            bundle = self.disk_cache.get(key)
-            source: Any = "cache"
-            if bundle is None:
-                bundle = self._download(record)
-                source = "mlflow"
-            where = f"{record.registered_model} version {record.version}"
-            model = bundle.load(
-                where,
-                expected_sha256=record.sha256,
-                downloaded=True,
-                allow_pickle=self.allow_pickle,
-            )
-            if source == "mlflow":
-                self.disk_cache.put(key, bundle)
-            loaded = LoadedModel(
-                model=model,
-                metadata=bundle.metadata,
-                source=source,
-                registered_model=record.registered_model,
-                registry_version=record.version,
-                alias=record.alias,
-                version_label=record.version_label or bundle.metadata.version_label,
-                sha256=record.sha256,
-                load_seconds=time.perf_counter() - started,
-            )
-            self._forget(record.registered_model)
-            self._memory[key] = loaded
-        self.disk_cache.set_current(
-            CurrentPointer(key, record.alias, datetime.now(UTC).isoformat(timespec="seconds"))
-        )
-        self._resolved[record.registered_model] = _Resolution(key, time.monotonic())
-        return loaded
-
-    def _download(self, record: RegistryRecord) -> ModelBundle:
-        where = f"{record.registered_model} version {record.version}"
-        metadata = ModelMetadata.from_json(
-            self.artifacts.read(record.source, METADATA_FILE), where=where
-        )
-        expected_file = record.tags.get(TAG_MODEL_FILE)
-        if expected_file and expected_file != metadata.model_file:
-            raise ModelIntegrityError(
-                f"{where}: metadata names model file {metadata.model_file!r}, the registry "
-                f"{expected_file!r}"
-            )
-        content = self.artifacts.read(record.source, metadata.model_file)
-        bundle = ModelBundle(content, metadata)
-        bundle.verify(where, record.sha256)
-        return bundle
-
-    def _load_offline(
-        self, station: str, model_type: str, name: str, started: float
-    ) -> LoadedModel | None:
-        pointer = self.disk_cache.current(name)
-        if pointer is not None:
-            if pointer.key in self._memory:
-                self._resolved[name] = _Resolution(pointer.key, time.monotonic())
-                return self._served(self._memory[pointer.key], "cache", started)
-            bundle = self.disk_cache.get(pointer.key)
-            if bundle is not None:
-                where = f"cached {name} version {pointer.key.version}"
-                model = bundle.load(
-                    where,
-                    expected_sha256=pointer.key.sha256,
-                    downloaded=True,
-                    allow_pickle=self.allow_pickle,
-                )
-                loaded = LoadedModel(
-                    model=model,
-                    metadata=bundle.metadata,
-                    source="cache",
-                    registered_model=name,
-                    registry_version=pointer.key.version,
-                    alias=pointer.alias,
-                    version_label=bundle.metadata.version_label,
-                    sha256=pointer.key.sha256,
-                    load_seconds=time.perf_counter() - started,
-                )
-                self._memory[pointer.key] = loaded
-                # Trust the cached copy for a TTL too: no waiting on a dead server per load.
-                self._resolved[name] = _Resolution(pointer.key, time.monotonic())
-                return loaded
-        local = self.load_local_model(station, model_type)
-        if local is None:
-            logger.warning("%s: no cached copy and no local model file", name)
-        return local
-
-    def _served(
-        self, cached: LoadedModel, source: Any, started: float, *, alias: str | None = None
-    ) -> LoadedModel:
-        return replace(
-            cached,
-            source=source,
-            alias=alias or cached.alias,
-            load_seconds=time.perf_counter() - started,
-        )
-
-    def _forget(self, name: str) -> None:
-        self._resolved.pop(name, None)
-        for key in [k for k in self._memory if k.registered_model == name]:
-            del self._memory[key]
+        self.cache.clear()
 
     # -- fleets ----------------------------------------------------------------------------------
 
@@ -471,9 +344,12 @@ class ModelManager:
         from water_models.fleet import train_and_register_fleet
 
         return train_and_register_fleet(
-            self,
+            self.client.config,
             station_ids,
             model_types,
+            data_dir=self.data_dir,
+            task=self.task,
+            on_registered=self._keep_registered,
             n_jobs=n_jobs,
             max_concurrency=max_concurrency,
             show_progress=show_progress,
