@@ -87,6 +87,7 @@ check-generated: generate
 lint: venv
 	"$(VENV_BIN)/ruff" check .
 	"$(VENV_BIN)/ruff" format --check .
+	"$(VENV_BIN)/lint-imports" --config .importlinter
 
 typecheck: venv
 	"$(VENV_BIN)/mypy" --strict src water-models/src codegen benchmarks

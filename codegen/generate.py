@@ -23,6 +23,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GENERATED_PACKAGE = Path("src/mlflow_rest_sdk/_generated")
 API_REFERENCE = Path("docs/api-reference.md")
 
+# The runtime base classes the generated clients extend: (module, class). The blocking one is
+# derived from the asyncio one (codegen/unasync.py).
+ASYNC_BASE = ("mlflow_rest_sdk._runtime._async.client_base", "AsyncClientBase")
+SYNC_BASE = ("mlflow_rest_sdk._runtime._sync.client_base", "ClientBase")
+
 # Names the generated modules import themselves: a proto message must not take one of them.
 _MODULE_LEVEL_NAMES = frozenset(
     {"Any", "Annotated", "AsyncIterator", "BeforeValidator", "Field", "Final", "Iterator",
@@ -100,10 +105,20 @@ def render(api: ApiModel) -> dict[Path, str]:
         package / "endpoints.py": env.get_template("endpoints.py.jinja").render(api=api),
         package / "errors.py": env.get_template("errors.py.jinja").render(api=api),
         package / "sync_client.py": env.get_template("client.py.jinja").render(
-            api=api, is_async=False, class_name="GeneratedMlflowClient", imports=imports
+            api=api,
+            is_async=False,
+            class_name="GeneratedMlflowClient",
+            imports=imports,
+            base_module=SYNC_BASE[0],
+            base_class=SYNC_BASE[1],
         ),
         package / "async_client.py": env.get_template("client.py.jinja").render(
-            api=api, is_async=True, class_name="GeneratedAsyncMlflowClient", imports=imports
+            api=api,
+            is_async=True,
+            class_name="GeneratedAsyncMlflowClient",
+            imports=imports,
+            base_module=ASYNC_BASE[0],
+            base_class=ASYNC_BASE[1],
         ),
         API_REFERENCE: env.get_template("api-reference.md.jinja").render(
             api=api, services=_by_service(api)

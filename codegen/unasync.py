@@ -51,6 +51,8 @@ NAME_REPLACEMENTS: dict[str, str] = {
     "resolve_async_transport": "resolve_sync_transport",
     "offload_async": "offload_sync",
     "fan_out_async": "fan_out_sync",
+    "offloaded_chunks_async": "offloaded_chunks_sync",
+    "async_client": "sync_client",
 }
 
 _CAMEL_ASYNC = re.compile(r"Async(?=[A-Z])")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mlflow_rest_sdk._runtime.client_base import AsyncClientBase
+from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
 from . import endpoints as _e
 from . import models as _m

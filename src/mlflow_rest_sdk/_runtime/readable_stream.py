@@ -2,8 +2,9 @@
 
 Before reusing a pooled connection httpcore asks its stream ``get_extra_info("is_readable")``.
 The blocking stream answers by polling its socket already; the asyncio stream would answer
-through anyio's internals, so the asyncio quick-ACK stream answers from the socket it holds.
-The two names form a shim pair the ``_async`` sources call by their asyncio name.
+through anyio's internals (which rebuild an attribute table per lookup), so the asyncio
+quick-ACK stream answers from the socket it holds. The two mixins form a pair that the
+``_async`` source names by its asyncio name; this module imports neither world.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import socket_tuning
-from ._async.quickack import AsyncQuickAckStream
-from ._sync.quickack import QuickAckStream
 
-__all__ = ["ReadableAsyncQuickAckStream", "ReadableQuickAckStream"]
+__all__ = ["AsyncReadableFromSocket", "ReadableFromSocket"]
 
 
-class ReadableAsyncQuickAckStream(AsyncQuickAckStream):
-    """An asyncio quick-ACK stream that answers ``is_readable`` from its socket."""
+class AsyncReadableFromSocket:
+    """Mixin for the asyncio quick-ACK stream: answers ``is_readable`` from its socket."""
+
+    _inner: Any
+    _sock: socket_tuning.SupportsSetsockopt
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":  # asked before every reuse of a pooled connection
@@ -26,5 +28,5 @@ class ReadableAsyncQuickAckStream(AsyncQuickAckStream):
         return self._inner.get_extra_info(info)
 
 
-#: The blocking stream needs no override: httpcore's own answer polls the socket.
-ReadableQuickAckStream = QuickAckStream
+class ReadableFromSocket:
+    """The blocking stream needs no override: httpcore's own answer polls the socket."""

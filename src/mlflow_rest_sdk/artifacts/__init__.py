@@ -4,7 +4,8 @@ The public clients inherit :class:`ArtifactsMixin` / :class:`AsyncArtifactsMixin
 parts (URI resolution, path checks, multipart planning) live in their own modules and are shared.
 """
 
-from mlflow_rest_sdk.artifacts.async_mixin import AsyncArtifactsMixin
+from mlflow_rest_sdk.artifacts._async.mixin import AsyncArtifactsMixin
+from mlflow_rest_sdk.artifacts._sync.mixin import ArtifactsMixin
 from mlflow_rest_sdk.artifacts.errors import (
     ArtifactIntegrityError,
     UnsafeArtifactPathError,
@@ -12,7 +13,6 @@ from mlflow_rest_sdk.artifacts.errors import (
 )
 from mlflow_rest_sdk.artifacts.planning import ArtifactSettings
 from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer, DownloadedArtifacts
-from mlflow_rest_sdk.artifacts.sync_mixin import ArtifactsMixin
 from mlflow_rest_sdk.artifacts.uri import proxy_root
 
 __all__ = [

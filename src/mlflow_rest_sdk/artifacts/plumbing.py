@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from mlflow_rest_sdk._generated.models import ArtifactsFileInfo
-from mlflow_rest_sdk._runtime.client_base import translate_transport_error
+from mlflow_rest_sdk._runtime.client_core import translate_transport_error
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
 from mlflow_rest_sdk._runtime.retry import (
     RetryPolicy,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlflow_rest_sdk._lazy import lazy_attributes
+from mlflow_rest_sdk.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from mlflow_rest_sdk.batching.async_run_logger import AsyncRunLogger

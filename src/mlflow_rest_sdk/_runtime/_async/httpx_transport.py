@@ -19,7 +19,7 @@ import httpx
 
 from .. import socket_tuning
 from ..httpx_common import httpx_limits, httpx_timeout, lowercase_headers, map_error, no_cookies
-from ..readable_stream import ReadableAsyncQuickAckStream
+from ..readable_stream import AsyncReadableFromSocket
 from ..tls import build_ssl_context
 from ..transport import (
     STREAM_CHUNK_SIZE,
@@ -30,9 +30,13 @@ from ..transport import (
 )
 from ..urls import url_with_query
 from .closing import AsyncClosing
-from .quickack import wrap_pool_backend
+from .quickack import AsyncQuickAckStream, wrap_pool_backend
 
 __all__ = ["AsyncHttpxTransport"]
+
+
+class _ReadableAsyncQuickAckStream(AsyncReadableFromSocket, AsyncQuickAckStream):
+    """The quick-ACK stream the pool reuses (``is_readable``: see :mod:`..readable_stream`)."""
 
 
 def _httpx_transport(settings: TransportSettings) -> httpx.AsyncHTTPTransport:
@@ -46,7 +50,7 @@ def _httpx_transport(settings: TransportSettings) -> httpx.AsyncHTTPTransport:
         retries=0,
     )
     if settings.tcp_quickack and socket_tuning.quickack_option() is not None:
-        wrap_pool_backend(transport, ReadableAsyncQuickAckStream)
+        wrap_pool_backend(transport, _ReadableAsyncQuickAckStream)
     return transport
 
 

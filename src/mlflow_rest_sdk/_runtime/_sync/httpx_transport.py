@@ -21,7 +21,7 @@ import httpx
 
 from .. import socket_tuning
 from ..httpx_common import httpx_limits, httpx_timeout, lowercase_headers, map_error, no_cookies
-from ..readable_stream import ReadableQuickAckStream
+from ..readable_stream import ReadableFromSocket
 from ..tls import build_ssl_context
 from ..transport import (
     STREAM_CHUNK_SIZE,
@@ -32,9 +32,13 @@ from ..transport import (
 )
 from ..urls import url_with_query
 from .closing import Closing
-from .quickack import wrap_pool_backend
+from .quickack import QuickAckStream, wrap_pool_backend
 
 __all__ = ["HttpxTransport"]
+
+
+class _ReadableQuickAckStream(ReadableFromSocket, QuickAckStream):
+    """The quick-ACK stream the pool reuses (``is_readable``: see :mod:`..readable_stream`)."""
 
 
 def _httpx_transport(settings: TransportSettings) -> httpx.HTTPTransport:
@@ -48,7 +52,7 @@ def _httpx_transport(settings: TransportSettings) -> httpx.HTTPTransport:
         retries=0,
     )
     if settings.tcp_quickack and socket_tuning.quickack_option() is not None:
-        wrap_pool_backend(transport, ReadableQuickAckStream)
+        wrap_pool_backend(transport, _ReadableQuickAckStream)
     return transport
 
 

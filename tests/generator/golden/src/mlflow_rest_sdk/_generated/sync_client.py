@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mlflow_rest_sdk._runtime.client_base import SyncClientBase
+from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
 from . import endpoints as _e
 from . import models as _m
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["GeneratedMlflowClient"]
 
 
-class GeneratedMlflowClient(SyncClientBase):
+class GeneratedMlflowClient(ClientBase):
     """Every MLflow REST operation of the spec; hand-written helpers live in a subclass."""
 
     def create_widget(

@@ -1,19 +1,19 @@
-"""Artifact transfers for the asyncio client: the same steps as :mod:`.sync_mixin`, awaited.
+"""Artifact transfers: the network half of the artifact helpers, written once for asyncio
+(``_sync/mixin.py`` is the derived blocking twin).
 
-File reads and writes run in worker threads (one chunk at a time), so a large transfer never
-blocks the event loop on disk I/O.
+File reads and writes go through :mod:`..offload`: worker threads (one chunk at a time) on the
+asyncio side, so a large transfer never blocks the event loop on disk I/O; inline when blocking.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import posixpath
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mlflow_rest_sdk._generated import endpoints as _e
 from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
@@ -31,6 +31,7 @@ from mlflow_rest_sdk._runtime.transport import (
 )
 from mlflow_rest_sdk.artifacts import plumbing as _p
 from mlflow_rest_sdk.artifacts.errors import ArtifactIntegrityError
+from mlflow_rest_sdk.artifacts.offload import offload_async, offloaded_chunks_async
 from mlflow_rest_sdk.artifacts.paths import check_relative_path, join_artifact_path, local_target
 from mlflow_rest_sdk.artifacts.planning import ArtifactSettings, plan_parts
 from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer, DownloadedArtifacts
@@ -43,7 +44,7 @@ __all__ = ["AsyncArtifactsMixin"]
 
 
 class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
-    """The asyncio form of :class:`~mlflow_rest_sdk.artifacts.ArtifactsMixin`."""
+    """Upload, download, list and delete a run's or a logged model's artifacts via the proxy."""
 
     #: Set to True once the server answered 501 to a multipart create: later files go by PUT.
     _multipart_unsupported: bool = False
@@ -88,7 +89,8 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
     async def list_artifacts_recursive(
         self, run_id: str, path: str | None = None
     ) -> list[ArtifactEntry]:
-        """Every artifact under ``path``, paths from the run's artifact root."""
+        """Every artifact under ``path`` (each folder followed by its contents), paths from the
+        run's artifact root. The generated :meth:`list_artifacts` lists one level, paged."""
         root = await self._run_root(run_id)
         relative = check_relative_path(path or "", source="caller", allow_empty=True)
         return await self._walk(root, relative)
@@ -168,7 +170,7 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
         settings: ArtifactSettings | None,
     ) -> list[ArtifactTransfer]:
         folder = check_relative_path(artifact_path or "", source="caller", allow_empty=True)
-        plan = await asyncio.to_thread(_p.upload_plan, Path(local_dir), folder)
+        plan = await offload_async(_p.upload_plan, Path(local_dir), folder)
         chosen = settings or ArtifactSettings()
         return [await self._upload(root, local, relative, chosen) for local, relative in plan]
 
@@ -190,7 +192,9 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
         async for attempt in self._transfer_retrying():
             with attempt:
                 digest = hashlib.sha256()
-                body = _in_threads(_p.file_chunks(local, 0, size, settings.chunk_size, digest))
+                body = offloaded_chunks_async(
+                    _p.file_chunks(local, 0, size, settings.chunk_size, digest)
+                )
                 async with self._stream(request, body) as response:
                     await self._raise_for_status("upload_artifact", response)
                     await _drain(response)
@@ -233,7 +237,9 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
                         chunks = _p.file_chunks(
                             local, part.offset, part.size, settings.chunk_size, digest
                         )
-                        async with self._stream(request, _in_threads(chunks)) as response:
+                        async with self._stream(
+                            request, offloaded_chunks_async(chunks)
+                        ) as response:
                             await self._raise_for_status("upload_part", response)
                             await _drain(response)
                             etag = response.headers.get("etag", "")
@@ -302,13 +308,11 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
                 async with self._stream(request) as response:
                     await self._raise_for_status("download_artifact", response)
                     target = local_target(destination, entry.path)
-                    with await asyncio.to_thread(_p.AtomicFile, target) as out:
+                    with await offload_async(_p.AtomicFile, target) as out:
                         async for chunk in response.aiter_bytes(settings.chunk_size):
-                            await asyncio.to_thread(out.write, chunk)
+                            await offload_async(out.write, chunk)
                         _p.check_length(entry.path, out.size, response.headers, entry.file_size)
-                        done = await asyncio.to_thread(
-                            out.commit, entry.path, destination, entry.path
-                        )
+                        done = await offload_async(out.commit, entry.path, destination, entry.path)
         return done
 
     def _transfer_retrying(self) -> tenacity.AsyncRetrying:
@@ -355,15 +359,3 @@ async def _drain(response: AsyncStreamedResponse, limit: int = _p.MAX_ERROR_BODY
         if len(kept) < limit:
             kept += chunk[: limit - len(kept)]
     return bytes(kept)
-
-
-async def _in_threads(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    """Pull each chunk of a blocking file reader in a worker thread."""
-    sentinel: Any = None
-    try:
-        while (chunk := await asyncio.to_thread(next, chunks, sentinel)) is not None:
-            yield chunk
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()

@@ -1,7 +1,10 @@
-"""Artifact transfers for the blocking client: the network half of the artifact helpers.
+# Derived by `make generate` (python -m codegen derive): do not edit; change the source.
+# Source: src/mlflow_rest_sdk/artifacts/_async/mixin.py
+"""Artifact transfers: the network half of the artifact helpers, written once for asyncio
+(``_sync/mixin.py`` is the derived blocking twin).
 
-Every decision (paths, URIs, parts, integrity) comes from the shared, I/O-free modules; this
-module only streams bytes through the client's transport.
+File reads and writes go through :mod:`..offload`: worker threads (one chunk at a time) on the
+asyncio side, so a large transfer never blocks the event loop on disk I/O; inline when blocking.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from mlflow_rest_sdk._runtime.transport import (
 )
 from mlflow_rest_sdk.artifacts import plumbing as _p
 from mlflow_rest_sdk.artifacts.errors import ArtifactIntegrityError
+from mlflow_rest_sdk.artifacts.offload import offload_sync, offloaded_chunks_sync
 from mlflow_rest_sdk.artifacts.paths import check_relative_path, join_artifact_path, local_target
 from mlflow_rest_sdk.artifacts.planning import ArtifactSettings, plan_parts
 from mlflow_rest_sdk.artifacts.results import ArtifactEntry, ArtifactTransfer, DownloadedArtifacts
@@ -86,12 +90,14 @@ class ArtifactsMixin(GeneratedMlflowClient):
         """Every artifact under ``path`` (each folder followed by its contents), paths from the
         run's artifact root. The generated :meth:`list_artifacts` lists one level, paged."""
         root = self._run_root(run_id)
-        return self._walk(root, check_relative_path(path or "", source="caller", allow_empty=True))
+        relative = check_relative_path(path or "", source="caller", allow_empty=True)
+        return self._walk(root, relative)
 
     def delete_artifacts(self, run_id: str, path: str) -> None:
         """Delete the artifact file or folder ``path`` of the run (never the whole root)."""
         relative = check_relative_path(path, source="caller")
-        self.delete_artifact(artifact_path=join_artifact_path(self._run_root(run_id), relative))
+        root = self._run_root(run_id)
+        self.delete_artifact(artifact_path=join_artifact_path(root, relative))
 
     # -- logged models ----------------------------------------------------------------------
 
@@ -104,7 +110,8 @@ class ArtifactsMixin(GeneratedMlflowClient):
         settings: ArtifactSettings | None = None,
     ) -> ArtifactTransfer:
         """Upload one file into a logged model's artifacts."""
-        return self._log_file(self._model_root(model_id), local_path, artifact_path, settings)
+        root = self._model_root(model_id)
+        return self._log_file(root, local_path, artifact_path, settings)
 
     def log_model_artifacts(
         self,
@@ -115,7 +122,8 @@ class ArtifactsMixin(GeneratedMlflowClient):
         settings: ArtifactSettings | None = None,
     ) -> list[ArtifactTransfer]:
         """Upload a folder into a logged model's artifacts."""
-        return self._log_dir(self._model_root(model_id), local_dir, artifact_path, settings)
+        root = self._model_root(model_id)
+        return self._log_dir(root, local_dir, artifact_path, settings)
 
     def download_model_artifacts(
         self,
@@ -126,16 +134,17 @@ class ArtifactsMixin(GeneratedMlflowClient):
         settings: ArtifactSettings | None = None,
     ) -> DownloadedArtifacts:
         """Download a logged model's artifact file or folder ``path`` ("" for all)."""
-        return self._download(self._model_root(model_id), path, Path(dst_path), settings)
+        root = self._model_root(model_id)
+        return self._download(root, path, Path(dst_path), settings)
 
     # -- roots --------------------------------------------------------------------------------
 
     def _run_root(self, run_id: str) -> str:
-        run = self.get_run(run_id=run_id).run
+        run = (self.get_run(run_id=run_id)).run
         return proxy_root((run.info.artifact_uri if run and run.info else None) or "")
 
     def _model_root(self, model_id: str) -> str:
-        model = self.get_logged_model(model_id=model_id).model
+        model = (self.get_logged_model(model_id=model_id)).model
         return proxy_root((model.info.artifact_uri if model and model.info else None) or "")
 
     # -- uploads ------------------------------------------------------------------------------
@@ -159,7 +168,7 @@ class ArtifactsMixin(GeneratedMlflowClient):
         settings: ArtifactSettings | None,
     ) -> list[ArtifactTransfer]:
         folder = check_relative_path(artifact_path or "", source="caller", allow_empty=True)
-        plan = _p.upload_plan(Path(local_dir), folder)
+        plan = offload_sync(_p.upload_plan, Path(local_dir), folder)
         chosen = settings or ArtifactSettings()
         return [self._upload(root, local, relative, chosen) for local, relative in plan]
 
@@ -181,7 +190,9 @@ class ArtifactsMixin(GeneratedMlflowClient):
         for attempt in self._transfer_retrying():
             with attempt:
                 digest = hashlib.sha256()
-                body = _p.file_chunks(local, 0, size, settings.chunk_size, digest)
+                body = offloaded_chunks_sync(
+                    _p.file_chunks(local, 0, size, settings.chunk_size, digest)
+                )
                 with self._stream(request, body) as response:
                     self._raise_for_status("upload_artifact", response)
                     _drain(response)
@@ -221,10 +232,10 @@ class ArtifactsMixin(GeneratedMlflowClient):
                 for attempt in self._transfer_retrying():
                     with attempt:
                         digest = before.copy()  # a retried part is hashed once, not twice
-                        body = _p.file_chunks(
+                        chunks = _p.file_chunks(
                             local, part.offset, part.size, settings.chunk_size, digest
                         )
-                        with self._stream(request, body) as response:
+                        with self._stream(request, offloaded_chunks_sync(chunks)) as response:
                             self._raise_for_status("upload_part", response)
                             _drain(response)
                             etag = response.headers.get("etag", "")
@@ -289,13 +300,15 @@ class ArtifactsMixin(GeneratedMlflowClient):
             )
         )
         for attempt in self._transfer_retrying():
-            with attempt, self._stream(request) as response:
-                self._raise_for_status("download_artifact", response)
-                with _p.AtomicFile(local_target(destination, entry.path)) as out:
-                    for chunk in response.iter_bytes(settings.chunk_size):
-                        out.write(chunk)
-                    _p.check_length(entry.path, out.size, response.headers, entry.file_size)
-                    done = out.commit(entry.path, destination, entry.path)
+            with attempt:
+                with self._stream(request) as response:
+                    self._raise_for_status("download_artifact", response)
+                    target = local_target(destination, entry.path)
+                    with offload_sync(_p.AtomicFile, target) as out:
+                        for chunk in response.iter_bytes(settings.chunk_size):
+                            offload_sync(out.write, chunk)
+                        _p.check_length(entry.path, out.size, response.headers, entry.file_size)
+                        done = offload_sync(out.commit, entry.path, destination, entry.path)
         return done
 
     def _transfer_retrying(self) -> tenacity.Retrying:
@@ -331,7 +344,7 @@ class ArtifactsMixin(GeneratedMlflowClient):
     @staticmethod
     def _raise_for_status(operation: str, response: StreamedResponse) -> None:
         if not 200 <= response.status_code < 300:
-            body = _drain(response, limit=_p.MAX_ERROR_BODY)
+            body = _drain(response)
             raise _p.api_error(operation, response.status_code, response.headers, body)
 
 

@@ -1,0 +1,276 @@
+"""The client's request path, written once for asyncio; ``_sync/client_base.py`` is its derived
+blocking twin. Retries, the 401 refresh, safe recovery of creates and paging live here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from mlflow_rest_sdk._runtime._async.closing import AsyncClosing
+from mlflow_rest_sdk._runtime.auth import AuthProvider
+from mlflow_rest_sdk._runtime.client_core import (
+    ClientCommon,
+    log_exchange,
+    translate_transport_error,
+)
+from mlflow_rest_sdk._runtime.config import ClientConfig
+from mlflow_rest_sdk._runtime.endpoint import Endpoint
+from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
+from mlflow_rest_sdk._runtime.message import Message
+from mlflow_rest_sdk._runtime.pagination import Pager
+from mlflow_rest_sdk._runtime.recovery import (
+    AttemptLog,
+    Found,
+    Lookup,
+    Reconcile,
+    Recovery,
+    is_already_exists,
+    log_removal_failed,
+    log_settlement,
+    log_unreconciled,
+    needs_reconciling,
+)
+from mlflow_rest_sdk._runtime.retry import (
+    Deadline,
+    RetryPolicy,
+    async_retrying,
+    outcome_is_retryable,
+)
+from mlflow_rest_sdk._runtime.transport import (
+    AsyncTransport,
+    HttpRequest,
+    HttpResponse,
+    PoolLimits,
+    Timeouts,
+    TlsConfig,
+    TransportError,
+)
+from mlflow_rest_sdk._runtime.transports import resolve_async_transport
+
+__all__ = ["AsyncClientBase"]
+
+M = TypeVar("M", bound=Message)
+R = TypeVar("R")
+
+
+class AsyncClientBase(AsyncClosing, ClientCommon):
+    """The client's request path: sends through its transport, sleeps between retries with the
+    injected ``sleep`` (tenacity's default when none is given)."""
+
+    def __init__(
+        self,
+        tracking_uri: str | None = None,
+        *,
+        transport: str | AsyncTransport | None = None,
+        config: ClientConfig | None = None,
+        registry_uri: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        auth: AuthProvider | Callable[[], str] | None = None,
+        timeout: float | Timeouts | None = None,
+        limits: PoolLimits | None = None,
+        tls: TlsConfig | None = None,
+        retry: RetryPolicy | None = None,
+        env_file: str | Path | bool | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(
+            tracking_uri, config=config, registry_uri=registry_uri, username=username,
+            password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
+            retry=retry, env_file=env_file,
+        )  # fmt: skip
+        self._transport = resolve_async_transport(transport, self.config.transport)
+        self._sleep = sleep
+
+    @property
+    def _http_transport(self) -> AsyncTransport:
+        """The transport every request goes through (helpers stream artifacts over it)."""
+        return self._transport
+
+    @property
+    def _injected_sleep(self) -> Callable[[float], Awaitable[None]] | None:
+        """The sleep given to the constructor (tests pass one), else None for the default."""
+        return self._sleep
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    async def _send_once(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        try:
+            response = await self._transport.send(request)
+        except TransportError as error:
+            failure = translate_transport_error(error, request)
+        else:
+            log_exchange(request, response, started)
+            return response
+        # Raised outside the handler so that the transport's exception (whose frames hold the
+        # request headers, credentials included) is not kept as this error's context.
+        raise failure
+
+    async def _send(
+        self, request: HttpRequest, policy: RetryPolicy, idempotent: bool
+    ) -> HttpResponse:
+        deadline = Deadline(policy)
+
+        async def attempt(prepared: HttpRequest) -> HttpResponse:
+            return await self._send_once(deadline.cap(prepared))
+
+        response = await self._attempts(attempt, request, policy, idempotent, deadline)
+        if response.status_code == 401:
+            fresh = self._core.reauthenticate(request)
+            if fresh is not None:
+                response = await self._attempts(attempt, fresh, policy, idempotent, deadline)
+        return response
+
+    async def _attempts(
+        self,
+        attempt: Callable[[HttpRequest], Awaitable[HttpResponse]],
+        request: HttpRequest,
+        policy: RetryPolicy,
+        idempotent: bool,
+        deadline: Deadline,
+    ) -> HttpResponse:
+        """The first attempt bare; tenacity only when it must be retried, counting it as its
+        first (see :func:`outcome_is_retryable`)."""
+        first: HttpResponse | Exception
+        try:
+            first = await attempt(request)
+        except Exception as error:
+            first = error
+        if not outcome_is_retryable(first, idempotent):
+            if isinstance(first, Exception):
+                raise first
+            return first
+        replayed = [first]
+
+        async def replay_then_attempt(prepared: HttpRequest) -> HttpResponse:
+            if replayed:
+                outcome = replayed.pop()
+                if isinstance(outcome, Exception):
+                    raise outcome
+                return outcome
+            return await attempt(prepared)
+
+        retrying = async_retrying(policy, idempotent, self._sleep, deadline=deadline)
+        response: HttpResponse = await retrying(replay_then_attempt, request)
+        return response
+
+    async def _call(
+        self,
+        endpoint: Endpoint,
+        request_type: type[M] | None,
+        response_type: type[R],
+        request: Any,
+        fields: Mapping[str, Any],
+        *,
+        path_args: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> R:
+        policy = self._core.retry_policy(retry)
+        message = self._core.message(endpoint, request_type, request, fields)
+        recovery = self._RECOVERIES.get(endpoint.operation)
+        if recovery is not None and message is not None and policy.max_attempts > 1:
+            return await self._call_with_recovery(
+                endpoint, recovery, message, response_type, path_args, timeout, policy
+            )
+        http_request = self._core.build(endpoint, message, path_args, content, timeout)
+        response = await self._send(http_request, policy, endpoint.idempotent)
+        result: R = self._core.finish(endpoint, response, response_type)
+        return result
+
+    async def _call_with_recovery(
+        self,
+        endpoint: Endpoint,
+        recovery: Recovery,
+        message: Message,
+        response_type: type[R],
+        path_args: Mapping[str, str] | None,
+        timeout: float | None,
+        policy: RetryPolicy,
+    ) -> R:
+        if recovery.prepare is not None:
+            message = recovery.prepare(message)
+        http_request = self._core.build(endpoint, message, path_args, None, timeout)
+        attempts = AttemptLog()
+        deadline = Deadline(policy)
+
+        async def attempt(request: HttpRequest) -> HttpResponse | Found:
+            if attempts.ambiguous and recovery.find_lost is not None:
+                found = await self._lookup(recovery.find_lost(message))
+                if found is not None:
+                    return Found(found)
+            try:
+                response = await self._send_once(deadline.cap(request))
+            except APIConnectionError as error:
+                attempts.saw_error(error)
+                raise
+            attempts.saw_response(response)
+            return response
+
+        retrying = async_retrying(policy, True, self._sleep, deadline=deadline)
+        outcome: HttpResponse | Found = await retrying(attempt, http_request)
+        if isinstance(outcome, Found):
+            value: R = outcome.value
+            return value
+        if attempts.ambiguous and recovery.find_existing and is_already_exists(outcome):
+            existing = await self._lookup(recovery.find_existing(message))
+            if existing is not None:
+                return cast(R, existing)
+        result: R = self._core.finish(endpoint, outcome, response_type)
+        if recovery.reconcile is not None and needs_reconciling(attempts, outcome):
+            return await self._reconcile(endpoint.operation, recovery.reconcile(message), result)
+        return result
+
+    async def _reconcile(self, operation: str, reconcile: Reconcile, created: R) -> R:
+        """Remove the duplicates a late first attempt left (see ``_runtime/recovery.py``). Best
+        effort: when the read fails, the create's own result is returned."""
+        try:
+            found = await getattr(self, reconcile.method)(**reconcile.arguments)
+        except (APIConnectionError, MlflowApiError) as error:
+            log_unreconciled(operation, error)
+            return created
+        settlement = reconcile.settle(created, found)
+        for removal in settlement.removals:
+            try:
+                await getattr(self, removal.method)(**removal.arguments)
+            except (APIConnectionError, MlflowApiError) as error:
+                log_removal_failed(operation, removal, error)
+        log_settlement(operation, settlement)
+        return cast(R, settlement.keep)
+
+    async def _lookup(self, lookup: Lookup) -> Any | None:
+        """Run a recovery read. It is best effort: when it fails, the create is simply retried."""
+        try:
+            return lookup.extract(await getattr(self, lookup.method)(**lookup.arguments))
+        except (APIConnectionError, MlflowApiError):
+            return None
+
+    async def _paginate(
+        self,
+        endpoint: Endpoint,
+        request_type: type[M],
+        response_type: type[Message],
+        request: Any,
+        fields: Mapping[str, Any],
+        *,
+        max_items: int | None,
+        timeout: float | None,
+        retry: RetryPolicy | None,
+    ) -> AsyncIterator[Any]:
+        """Items of every page, fetched lazily one page at a time."""
+        first = self._core.message(endpoint, request_type, request, fields)
+        assert first is not None and endpoint.pagination is not None
+        pager = Pager(endpoint.operation, endpoint.pagination, first, max_items)
+        while not pager.done:
+            page = await self._call(
+                endpoint, request_type, response_type, pager.request(), {},
+                timeout=timeout, retry=retry,
+            )  # fmt: skip
+            for item in pager.accept(page):
+                yield item

@@ -1,0 +1,2 @@
+"""The artifact helpers' network half, written once for asyncio; ``_sync/`` holds the derived
+blocking twin."""
