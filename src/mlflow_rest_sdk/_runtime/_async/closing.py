@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
 
 
-class AsyncClosing:
+class AsyncClosing(ABC):
     """Leaving a ``with`` block over the object closes it; subclasses implement ``aclose``."""
 
+    @abstractmethod
     async def aclose(self) -> None:
-        raise NotImplementedError
+        """Release what the object holds (connections, files, workers)."""
 
     async def __aenter__(self) -> Self:
         return self

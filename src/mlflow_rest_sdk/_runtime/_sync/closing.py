@@ -4,15 +4,17 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
 
 
-class Closing:
+class Closing(ABC):
     """Leaving a ``with`` block over the object closes it; subclasses implement ``close``."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release what the object holds (connections, files, workers)."""
 
     def __enter__(self) -> Self:
         return self
