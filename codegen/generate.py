@@ -15,7 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from codegen.ir import TYPE_NAME, ApiModel, EndpointModel, build_model
+from codegen.build import build_model
+from codegen.ir import ApiModel, EndpointModel
 from codegen.spec import Spec
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,6 +35,8 @@ _MODULE_LEVEL_NAMES = frozenset(
      "Mapping", "Message", "Sequence", "StrEnum", "TypeAlias", "TYPE_CHECKING",
      "RetryPolicy", "Endpoint", "Pagination", "PathParam"}
 )  # fmt: skip
+# Globals of the endpoints package and the client packages a resource module must not replace.
+_RESOURCE_RESERVED_NAMES = frozenset({"annotations", "Final", "Endpoint", "ALL_ENDPOINTS"})
 # Globals of the generated models package besides the model names.
 _MODELS_PACKAGE_NAMES = frozenset({"annotations", "Any", "Final", "TYPE_CHECKING"})
 
@@ -62,20 +65,6 @@ def docwrap(text: str, indent: int, width: int = 100) -> str:
     return ("\n" + pad).join(out).replace(pad + "\n", "\n")
 
 
-def _client_imports(api: ApiModel) -> list[str]:
-    """The model and enum names the client signatures mention, sorted."""
-    known = {m.class_name for m in api.messages} | {e.class_name for e in api.enums}
-    used: set[str] = set()
-    for endpoint in api.methods:
-        texts = [endpoint.request_class or "", endpoint.response_class or ""]
-        texts += [f.argument for f in endpoint.fields]
-        if endpoint.pagination is not None:
-            texts.append(endpoint.pagination.item_class)
-        for text in texts:
-            used.update(name for name in TYPE_NAME.findall(text) if name in known)
-    return sorted(used)
-
-
 def _check_names(api: ApiModel) -> None:
     clashes = sorted(
         {m.class_name for m in api.messages}
@@ -89,6 +78,10 @@ def _check_names(api: ApiModel) -> None:
     shadowing = sorted(m.name for m in api.modules if m.name in taken)
     if shadowing:
         raise ValueError(f"models module names clash with names of the models package: {shadowing}")
+    # Resource modules are attributes of the endpoints package and siblings in the client packages.
+    reserved = sorted(r.name for r in api.resources if r.name in _RESOURCE_RESERVED_NAMES)
+    if reserved:
+        raise ValueError(f"resource module names clash with generated module globals: {reserved}")
 
 
 def render(api: ApiModel) -> dict[Path, str]:
@@ -96,38 +89,57 @@ def render(api: ApiModel) -> dict[Path, str]:
     _check_names(api)
     env = environment()
     package = GENERATED_PACKAGE
-    imports = _client_imports(api)
     files = {
         package / "__init__.py": env.get_template("__init__.py.jinja").render(api=api),
         package / "models" / "__init__.py": env.get_template("models_package.py.jinja").render(
             api=api
         ),
-        package / "endpoints.py": env.get_template("endpoints.py.jinja").render(api=api),
+        package / "endpoints" / "__init__.py": env.get_template(
+            "endpoints_package.py.jinja"
+        ).render(api=api),
         package / "errors.py": env.get_template("errors.py.jinja").render(api=api),
-        package / "sync_client.py": env.get_template("client.py.jinja").render(
-            api=api,
-            is_async=False,
-            class_name="GeneratedMlflowClient",
-            imports=imports,
-            base_module=SYNC_BASE[0],
-            base_class=SYNC_BASE[1],
-        ),
-        package / "async_client.py": env.get_template("client.py.jinja").render(
-            api=api,
-            is_async=True,
-            class_name="GeneratedAsyncMlflowClient",
-            imports=imports,
-            base_module=ASYNC_BASE[0],
-            base_class=ASYNC_BASE[1],
-        ),
         API_REFERENCE: env.get_template("api-reference.md.jinja").render(
             api=api, services=_by_service(api)
         ),
     }
+    endpoints_template = env.get_template("endpoints_module.py.jinja")
+    for resource in api.resources:
+        files[package / "endpoints" / f"{resource.name}.py"] = endpoints_template.render(
+            api=api, resource=resource
+        )
+    files.update(_client_files(env, api))
     module_template = env.get_template("models_module.py.jinja")
     for module in api.modules:
         files[package / "models" / f"{module.name}.py"] = module_template.render(
             api=api, module=module
+        )
+    return files
+
+
+def _client_files(env: jinja2.Environment, api: ApiModel) -> dict[Path, str]:
+    """Both clients: a package of per-resource mixins each, and the class that composes them."""
+    files: dict[Path, str] = {}
+    mixin_template = env.get_template("client_mixin.py.jinja")
+    for is_async, package, class_name, (base_module, base_class) in (
+        (False, "sync_api", "GeneratedMlflowClient", SYNC_BASE),
+        (True, "async_api", "GeneratedAsyncMlflowClient", ASYNC_BASE),
+    ):
+        directory = GENERATED_PACKAGE / package
+        files[directory / "__init__.py"] = env.get_template("client_package.py.jinja").render(
+            api=api, is_async=is_async
+        )
+        for resource in api.client_resources:
+            files[directory / f"{resource.name}.py"] = mixin_template.render(
+                api=api,
+                resource=resource,
+                is_async=is_async,
+                class_name=resource.async_mixin if is_async else resource.mixin,
+                base_module=base_module,
+                base_class=base_class,
+            )
+        client = "async_client.py" if is_async else "sync_client.py"
+        files[GENERATED_PACKAGE / client] = env.get_template("client.py.jinja").render(
+            api=api, is_async=is_async, class_name=class_name, package=package
         )
     return files
 

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from codegen.generate import GENERATED_PACKAGE, generate
-from codegen.ir import ModelModule, _check_acyclic
+from codegen.grouping import check_acyclic
+from codegen.ir import ModelModule
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse
 from mlflow_rest_sdk.errors import NotFound, NotImplementedByServer, RequestValidationError
 
@@ -390,4 +391,4 @@ def test_models_modules_importing_in_a_cycle_are_refused() -> None:
         return ModelModule(name, (), (), ((imports_from, ("X",)),))
 
     with pytest.raises(ValueError, match="cycle: a -> b -> a"):
-        _check_acyclic([module("a", "b"), module("b", "a")])
+        check_acyclic([module("a", "b"), module("b", "a")])

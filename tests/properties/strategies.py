@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from codegen.ir import build_model
+from codegen.build import build_model
 from codegen.spec import FieldSpec, Spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "spec" / "mlflow_api.yaml"

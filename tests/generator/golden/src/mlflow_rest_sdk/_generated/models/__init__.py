@@ -13,30 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-if TYPE_CHECKING:
-    from .common import (
-        OtherWidget,
-        Shape,
-        ShapeValue,
-        TinyWidget,
-    )
-    from .gadgets import (
-        ListGadgets,
-        ListGadgetsResponse,
-    )
-    from .tiny_artifacts import (
-        PutBlob,
-        PutBlobResponse,
-    )
-    from .widgets import (
-        CreateWidget,
-        CreateWidgetResponse,
-        GetWidget,
-        GetWidgetResponse,
-        Part,
-        SearchWidgets,
-        SearchWidgetsResponse,
-    )
+if TYPE_CHECKING:  # a star import re-exports each module's ``__all__`` to type checkers
+    from .common import *  # noqa: F403
+    from .gadgets import *  # noqa: F403
+    from .tiny_artifacts import *  # noqa: F403
+    from .widgets import *  # noqa: F403
 
 __all__ = [
     "CreateWidget",
