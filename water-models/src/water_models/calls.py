@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
@@ -27,33 +27,47 @@ class Call:
 Flow = Generator[Call, Any, T]
 
 
+@dataclass(frozen=True)
+class _Done(Generic[T]):
+    """The flow returned: ``value`` is what it returned."""
+
+    value: T
+
+
+def _step(flow: Flow[T], result: Any = None, error: Exception | None = None) -> Call | _Done[T]:
+    """Hand the flow the last call's ``result`` (``None`` to start it), or throw ``error`` into
+    it; return its next call, or :class:`_Done` once it returns. What the flow raises propagates.
+
+    Both drivers call this for the throw inside their ``except`` clause, so an exception the flow
+    raises while handling ``error`` chains to it exactly as if it were raised there.
+    """
+    try:
+        return flow.send(result) if error is None else flow.throw(error)
+    except StopIteration as stop:
+        return _Done(stop.value)
+
+
 def run_sync(client: MlflowClient, flow: Flow[T]) -> T:
     """Drive ``flow`` with blocking calls."""
-    try:
-        call = next(flow)
-        while True:
-            try:
-                result = getattr(client, call.operation)(**call.kwargs)
-            except Exception as error:  # handed to the flow, which re-raises what it cannot use
-                call = flow.throw(error)
-            else:
-                call = flow.send(result)
-    except StopIteration as stop:
-        value: T = stop.value
-        return value
+    step = _step(flow)
+    while isinstance(step, Call):
+        try:
+            result = getattr(client, step.operation)(**step.kwargs)
+        except Exception as error:  # handed to the flow, which re-raises what it cannot use
+            step = _step(flow, error=error)
+        else:
+            step = _step(flow, result)
+    return step.value
 
 
 async def run_async(client: AsyncMlflowClient, flow: Flow[T]) -> T:
-    """Drive ``flow`` with awaited calls."""
-    try:
-        call = next(flow)
-        while True:
-            try:
-                result = await getattr(client, call.operation)(**call.kwargs)
-            except Exception as error:
-                call = flow.throw(error)
-            else:
-                call = flow.send(result)
-    except StopIteration as stop:
-        value: T = stop.value
-        return value
+    """Drive ``flow`` with awaited calls (the same loop as :func:`run_sync`)."""
+    step = _step(flow)
+    while isinstance(step, Call):
+        try:
+            result = await getattr(client, step.operation)(**step.kwargs)
+        except Exception as error:
+            step = _step(flow, error=error)
+        else:
+            step = _step(flow, result)
+    return step.value

@@ -14,10 +14,10 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from mlflow_rest_sdk import RetryPolicy
+from mlflow_rest_sdk.closing import Closing
 from mlflow_rest_sdk.errors import APIConnectionError, ResourceDoesNotExist, ServerError
 from water_models import naming, settings
 from water_models.artifact_io import ArtifactReader
@@ -68,7 +68,7 @@ def _model_row(model: RegisteredModel) -> dict[str, Any]:
     }
 
 
-class ModelManager:
+class ModelManager(Closing):
     """One station model per (station, model type), tracked in MLflow and served MLflow-first.
 
     ``cache_ttl`` seconds: how long a resolved champion is trusted without asking MLflow
@@ -122,17 +122,6 @@ class ModelManager:
     def close(self) -> None:
         if self._owns_client:
             self.client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"ModelManager(tracking_uri={self.tracking_uri!r})"
