@@ -13,7 +13,9 @@ text, so identifiers inside longer names are never touched by accident:
   error messages name the blocking classes.
 
 What truly differs between the two worlds (threads vs tasks, ``asyncio.to_thread`` for file I/O)
-is not rewritten: the source calls a hand-written shim pair whose names map onto each other.
+is not rewritten: the source calls a hand-written shim pair whose names map onto each other
+(``artifacts/offload.py``, ``batching/fan_out.py``, the run loggers
+``batching/async_run_logger.py`` / ``run_logger.py``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ NAME_REPLACEMENTS: dict[str, str] = {
     "fan_out_async": "fan_out_sync",
     "offloaded_chunks_async": "offloaded_chunks_sync",
     "async_client": "sync_client",
+    # Modules of a hand-written pair named by their world (``batching/async_run_logger.py``).
+    "async_run_logger": "run_logger",
 }
 
 _CAMEL_ASYNC = re.compile(r"Async(?=[A-Z])")

@@ -10,7 +10,7 @@ import pytest
 
 from mlflow_rest_sdk import MlflowClient
 from mlflow_rest_sdk.batching import MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, BatchLoggingError
-from mlflow_rest_sdk.batching.mixin import NOT_SENT
+from mlflow_rest_sdk.batching.losses import NOT_SENT
 from mlflow_rest_sdk.errors import InvalidParameterValue
 
 from .conftest import metric_history, stored_params_and_tags

@@ -348,3 +348,22 @@ async def test_the_async_client_does_not_resend_a_create_whose_response_was_lost
             await client.create_logged_model(experiment_id="1")
 
     assert len(script.sent) == 1
+
+
+# --- the builders: one derived from the other, both from retry.py's options -------------------
+
+
+def test_both_builders_take_retry_pys_options_and_default_to_tenacitys_sleep() -> None:
+    import tenacity
+
+    from mlflow_rest_sdk._runtime._async.retrying import async_retrying
+    from mlflow_rest_sdk._runtime._sync.retrying import sync_retrying
+    from mlflow_rest_sdk._runtime.retry import retrying_options
+
+    policy = RetryPolicy(max_attempts=3)
+    blocking, asyncio_ = sync_retrying(policy, True), async_retrying(policy, True)
+    assert isinstance(blocking, tenacity.Retrying)
+    assert isinstance(asyncio_, tenacity.AsyncRetrying)
+    assert blocking.reraise and asyncio_.reraise
+    assert "sleep" not in retrying_options(policy, True)
+    assert retrying_options(policy, True, sleep=print)["sleep"] is print

@@ -2,15 +2,18 @@
 
 Which failures are retried depends on whether the endpoint is idempotent (from the spec): a
 create whose response was lost must not be replayed blindly, or it leaves a duplicate behind.
-tenacity (which imports tornado when that is installed) is imported by the first call, and
-``email.utils`` by the first ``Retry-After`` date, rather than when the SDK is imported.
+:func:`retrying_options` gathers the decisions into tenacity's options; the builder that hands
+them to ``tenacity.AsyncRetrying`` is written once in ``_async/retrying.py`` (``_sync/retrying.py``,
+its derived twin, uses ``tenacity.Retrying``). tenacity (which imports tornado when that is
+installed) is imported by the first call, and ``email.utils`` by the first ``Retry-After`` date,
+rather than when the SDK is imported.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -169,48 +172,29 @@ def _wait(
     return wait
 
 
-def sync_retrying(
+def retrying_options(
     policy: RetryPolicy,
     idempotent: bool,
-    sleep: Callable[[float], None] | None = None,
+    sleep: Callable[[float], object] | None = None,
     rand: Callable[[], float] = random.random,
     deadline: Deadline | None = None,
-) -> tenacity.Retrying:
-    import tenacity
+) -> dict[str, Any]:
+    """tenacity's keyword options for one call, the same for ``Retrying`` and ``AsyncRetrying``
+    (the builders, ``_async/retrying.py`` and its derived twin, differ only in the class).
 
-    kwargs: dict[str, Any] = {}
+    ``sleep`` is the client's injected sleep (a coroutine function on the asyncio side); without
+    it tenacity's own is used.
+    """
+    options: dict[str, Any] = {
+        "stop": _stop(policy, deadline),
+        "wait": _wait(policy, rand),
+        "retry": _predicate(idempotent),
+        "retry_error_callback": _last_result_or_raise,
+        "reraise": True,
+    }
     if sleep is not None:
-        kwargs["sleep"] = sleep
-    return tenacity.Retrying(
-        stop=_stop(policy, deadline),
-        wait=_wait(policy, rand),
-        retry=_predicate(idempotent),
-        retry_error_callback=_last_result_or_raise,
-        reraise=True,
-        **kwargs,
-    )
-
-
-def async_retrying(
-    policy: RetryPolicy,
-    idempotent: bool,
-    sleep: Callable[[float], Awaitable[None]] | None = None,
-    rand: Callable[[], float] = random.random,
-    deadline: Deadline | None = None,
-) -> tenacity.AsyncRetrying:
-    import tenacity
-
-    kwargs: dict[str, Any] = {}
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    return tenacity.AsyncRetrying(
-        stop=_stop(policy, deadline),
-        wait=_wait(policy, rand),
-        retry=_predicate(idempotent),
-        retry_error_callback=_last_result_or_raise,
-        reraise=True,
-        **kwargs,
-    )
+        options["sleep"] = sleep
+    return options
 
 
 def _stop(

@@ -16,6 +16,8 @@ from mlflow_rest_sdk._runtime.error_base import MlflowRestError
 if TYPE_CHECKING:
     from mlflow_rest_sdk._generated.models import LogBatch
 
+#: Why a request was not sent by ``log_batch_all``.
+NOT_SENT = "not sent, because an earlier request of the same call failed"
 #: Distinct failure reasons kept; later reasons are counted under the last one kept.
 MAX_REASONS = 8
 #: Keys named in an error message before "and N more".

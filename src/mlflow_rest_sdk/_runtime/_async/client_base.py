@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk._runtime._async.closing import AsyncClosing
+from mlflow_rest_sdk._runtime._async.retrying import async_retrying
 from mlflow_rest_sdk._runtime.auth import AuthProvider
 from mlflow_rest_sdk._runtime.client_core import (
     ClientCommon,
@@ -32,12 +33,7 @@ from mlflow_rest_sdk._runtime.recovery import (
     log_unreconciled,
     needs_reconciling,
 )
-from mlflow_rest_sdk._runtime.retry import (
-    Deadline,
-    RetryPolicy,
-    async_retrying,
-    outcome_is_retryable,
-)
+from mlflow_rest_sdk._runtime.retry import Deadline, RetryPolicy, outcome_is_retryable
 from mlflow_rest_sdk._runtime.transport import (
     AsyncTransport,
     HttpRequest,

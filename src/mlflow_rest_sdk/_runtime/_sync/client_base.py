@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk._runtime._sync.closing import Closing
+from mlflow_rest_sdk._runtime._sync.retrying import sync_retrying
 from mlflow_rest_sdk._runtime.auth import AuthProvider
 from mlflow_rest_sdk._runtime.client_core import (
     ClientCommon,
@@ -34,12 +35,7 @@ from mlflow_rest_sdk._runtime.recovery import (
     log_unreconciled,
     needs_reconciling,
 )
-from mlflow_rest_sdk._runtime.retry import (
-    Deadline,
-    RetryPolicy,
-    outcome_is_retryable,
-    sync_retrying,
-)
+from mlflow_rest_sdk._runtime.retry import Deadline, RetryPolicy, outcome_is_retryable
 from mlflow_rest_sdk._runtime.transport import (
     HttpRequest,
     HttpResponse,
