@@ -11,6 +11,7 @@ import pytest
 from mlflow_rest_sdk._runtime.auth import BasicAuth, BearerToken, NoAuth
 from mlflow_rest_sdk._runtime.config import ConfigurationError, build_config
 from mlflow_rest_sdk._runtime.dotenv import parse_env
+from mlflow_rest_sdk._runtime.load_limit import LoadLimit
 from mlflow_rest_sdk._runtime.transport import Timeouts
 
 URI = "http://127.0.0.1:5000"
@@ -174,3 +175,29 @@ def test_the_config_repr_shows_no_secret() -> None:
     config = build_config(URI, username="alice", password="pa55word", environ={}, env_file=False)
     assert "pa55word" not in repr(config)
     assert "alice" in repr(config)
+
+
+def test_the_load_limit_is_adaptive_by_default() -> None:
+    assert build_config(URI, environ={}, env_file=False).load_limit == LoadLimit()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("off", LoadLimit.off()), ("adaptive", LoadLimit()), ("8", LoadLimit.fixed(8))],
+)
+def test_the_load_limit_comes_from_mlflow_rest_load_limit(value: str, expected: LoadLimit) -> None:
+    environ = {"MLFLOW_REST_LOAD_LIMIT": value}
+    assert build_config(URI, environ=environ, env_file=False).load_limit == expected
+
+
+def test_an_explicit_number_is_a_fixed_load_limit() -> None:
+    config = build_config(
+        URI, load_limit=3, environ={"MLFLOW_REST_LOAD_LIMIT": "off"}, env_file=False
+    )
+    assert config.load_limit == LoadLimit.fixed(3)
+
+
+@pytest.mark.parametrize("value", ["sometimes", "0", "-2"])
+def test_a_load_limit_that_is_no_limit_is_refused_naming_the_variable(value: str) -> None:
+    with pytest.raises(ConfigurationError, match="MLFLOW_REST_LOAD_LIMIT"):
+        build_config(URI, environ={"MLFLOW_REST_LOAD_LIMIT": value}, env_file=False)

@@ -20,6 +20,7 @@ from mlflow_rest_sdk._runtime.error_base import (
     APITimeoutError,
     MlflowApiError,
 )
+from mlflow_rest_sdk._runtime.load_limit import LoadLimit
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.recovery import Recovery
 from mlflow_rest_sdk._runtime.retry import RetryPolicy
@@ -150,6 +151,7 @@ class ClientCommon:
         limits: PoolLimits | None,
         tls: TlsConfig | None,
         retry: RetryPolicy | None,
+        load_limit: LoadLimit | int | str | None,
         env_file: str | Path | bool | None,
     ) -> None:
         resolved = config or build_config(
@@ -163,6 +165,7 @@ class ClientCommon:
             limits=limits,
             tls=tls,
             retry=retry,
+            load_limit=load_limit,
             env_file=env_file,
         )
         self._core = _ClientCore(resolved, self._ERROR_TYPES)

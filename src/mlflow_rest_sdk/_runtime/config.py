@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from mlflow_rest_sdk._runtime.auth import AuthProvider, BasicAuth, BearerToken, NoAuth
 from mlflow_rest_sdk._runtime.dotenv import read_env_file
+from mlflow_rest_sdk._runtime.load_limit import LoadLimit
 from mlflow_rest_sdk._runtime.retry import RetryPolicy
 from mlflow_rest_sdk._runtime.transport import PoolLimits, Timeouts, TlsConfig, TransportSettings
 
@@ -81,6 +82,7 @@ class ClientConfig:
     auth: AuthProvider = field(default_factory=NoAuth)
     transport: TransportSettings = field(default_factory=TransportSettings)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    load_limit: LoadLimit = field(default_factory=LoadLimit)
     user_agent: str = "mlflow-rest-sdk"
 
     def base_url(self, *, registry: bool) -> str:
@@ -154,6 +156,7 @@ def build_config(
     limits: PoolLimits | None = None,
     tls: TlsConfig | None = None,
     retry: RetryPolicy | None = None,
+    load_limit: LoadLimit | int | str | None = None,
     env_file: str | Path | bool | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
@@ -172,6 +175,7 @@ def build_config(
             timeouts=_timeouts(timeout, sources), limits=limits or PoolLimits(), tls=tls_config
         ),
         retry=retry or _retry(sources),
+        load_limit=_load_limit(load_limit, sources),
     )
 
 
@@ -261,6 +265,37 @@ def _retry(sources: _Sources) -> RetryPolicy:
         jitter=min(1.0, jitter) if jitter is not None else default.jitter,
         deadline=deadline if deadline else default.deadline,
     )
+
+
+def _load_limit(explicit: LoadLimit | int | str | None, sources: _Sources) -> LoadLimit:
+    """A ``LoadLimit``, a number, ``"adaptive"`` or ``"off"``; else ``MLFLOW_REST_LOAD_LIMIT``."""
+    if isinstance(explicit, LoadLimit):
+        return explicit
+    value: int | str | None = explicit
+    source = "load_limit"
+    if value is None:
+        value, source = sources.get("MLFLOW_REST_LOAD_LIMIT")
+    if value is None:
+        return LoadLimit()
+    if isinstance(value, int):
+        return _fixed_load_limit(value, source)
+    text = value.strip().lower()
+    if text == "adaptive":
+        return LoadLimit()
+    if text == "off":
+        return LoadLimit.off()
+    if text.isdigit():
+        return _fixed_load_limit(int(text), source)
+    raise ConfigurationError(
+        f"{source}={value!r} is not a load limit: use 'adaptive' (the default), 'off', or a "
+        "number of requests in flight (e.g. 8)"
+    )
+
+
+def _fixed_load_limit(limit: int, source: str) -> LoadLimit:
+    if limit < 1:
+        raise ConfigurationError(f"{source}={limit} must be at least 1 request in flight")
+    return LoadLimit.fixed(limit)
 
 
 def _warn_about_risks(uri: str, registry: str | None, auth: AuthProvider, tls: TlsConfig) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from mlflow_rest_sdk._runtime.disguised import disguised_transient
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, APIConnectionRefused
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.transport import HttpResponse
@@ -105,7 +106,10 @@ class AttemptLog:
             self.ambiguous = True
 
     def saw_response(self, response: HttpResponse) -> None:
-        if response.status_code in AMBIGUOUS_STATUSES:
+        transient = disguised_transient(response)
+        if transient is not None:
+            self.ambiguous = self.ambiguous or not transient.nothing_written
+        elif response.status_code in AMBIGUOUS_STATUSES:
             self.ambiguous = True
 
 

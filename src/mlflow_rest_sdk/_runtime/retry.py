@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from mlflow_rest_sdk._runtime.disguised import disguised_transient
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, APIConnectionRefused
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse, Timeouts
 
@@ -68,6 +69,15 @@ def status_is_retryable(status_code: int, idempotent: bool) -> bool:
     return idempotent and status_code in _TRANSIENT_STATUSES
 
 
+def response_is_retryable(response: HttpResponse, idempotent: bool) -> bool:
+    """By status, and a 400 or 500 that hides a store overload (``disguised``) like a 503: any
+    call when the store cannot have written, else only an idempotent one."""
+    if status_is_retryable(response.status_code, idempotent):
+        return True
+    transient = disguised_transient(response)
+    return transient is not None and (transient.nothing_written or idempotent)
+
+
 def outcome_is_retryable(outcome: HttpResponse | BaseException, idempotent: bool) -> bool:
     """Whether an attempt's outcome calls for another attempt (tenacity's rule, as a function).
 
@@ -77,7 +87,7 @@ def outcome_is_retryable(outcome: HttpResponse | BaseException, idempotent: bool
     """
     if isinstance(outcome, BaseException):
         return connection_error_is_retryable(outcome, idempotent)
-    return status_is_retryable(outcome.status_code, idempotent)
+    return response_is_retryable(outcome, idempotent)
 
 
 def retry_after_seconds(headers: dict[str, str] | Any, now: datetime | None = None) -> float | None:
@@ -152,7 +162,7 @@ def _predicate(idempotent: bool) -> tenacity.retry_base:
     def on_result(response: object) -> bool:
         if not isinstance(response, HttpResponse):
             return False  # e.g. a create recovered by a lookup
-        return status_is_retryable(response.status_code, idempotent)
+        return response_is_retryable(response, idempotent)
 
     return tenacity.retry_if_exception(on_exception) | tenacity.retry_if_result(on_result)
 

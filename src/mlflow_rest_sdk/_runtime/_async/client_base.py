@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk._runtime._async.closing import AsyncClosing
 from mlflow_rest_sdk._runtime._async.retrying import async_retrying
+from mlflow_rest_sdk._runtime.admission import Admission
 from mlflow_rest_sdk._runtime.auth import AuthProvider
 from mlflow_rest_sdk._runtime.client_core import (
     ClientCommon,
@@ -19,6 +20,8 @@ from mlflow_rest_sdk._runtime.client_core import (
 from mlflow_rest_sdk._runtime.config import ClientConfig
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
+from mlflow_rest_sdk._runtime.gates import AsyncGate
+from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.pagination import Pager
 from mlflow_rest_sdk._runtime.recovery import (
@@ -70,16 +73,19 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
         limits: PoolLimits | None = None,
         tls: TlsConfig | None = None,
         retry: RetryPolicy | None = None,
+        load_limit: LoadLimit | int | str | None = None,
         env_file: str | Path | bool | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(
             tracking_uri, config=config, registry_uri=registry_uri, username=username,
             password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
-            retry=retry, env_file=env_file,
+            retry=retry, load_limit=load_limit, env_file=env_file,
         )  # fmt: skip
         self._transport = resolve_async_transport(transport, self.config.transport)
         self._sleep = sleep
+        pool_size = self.config.transport.limits.max_connections
+        self._gate = AsyncGate(Admission(self.config.load_limit, pool_size))
 
     @property
     def _http_transport(self) -> AsyncTransport:
@@ -91,18 +97,32 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
         """The sleep given to the constructor (tests pass one), else None for the default."""
         return self._sleep
 
+    @property
+    def load_stats(self) -> LoadStats:
+        """The load limit now: its level, requests in flight and waiting, overloads seen."""
+        return self._gate.stats()
+
     async def aclose(self) -> None:
         await self._transport.aclose()
 
-    async def _send_once(self, request: HttpRequest) -> HttpResponse:
+    async def _send_once(self, request: HttpRequest, deadline: Deadline) -> HttpResponse:
+        """One attempt: a slot under the load limit (waiting at most until the deadline), then
+        the exchange, whose outcome and latency the limit learns from."""
+        ticket = await self._gate.enter(request, deadline.remaining())
+        request = deadline.cap(request)
         started = time.perf_counter()
         try:
             response = await self._transport.send(request)
         except TransportError as error:
             failure = translate_transport_error(error, request)
+        except BaseException:
+            self._gate.abandon(ticket)
+            raise
         else:
+            self._gate.leave(ticket, request, response, time.perf_counter() - started)
             log_exchange(request, response, started)
             return response
+        self._gate.leave(ticket, request, failure, time.perf_counter() - started)
         # Raised outside the handler so that the transport's exception (whose frames hold the
         # request headers, credentials included) is not kept as this error's context.
         raise failure
@@ -113,7 +133,7 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
         deadline = Deadline(policy)
 
         async def attempt(prepared: HttpRequest) -> HttpResponse:
-            return await self._send_once(deadline.cap(prepared))
+            return await self._send_once(prepared, deadline)
 
         response = await self._attempts(attempt, request, policy, idempotent, deadline)
         if response.status_code == 401:
@@ -202,7 +222,7 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
                 if found is not None:
                     return Found(found)
             try:
-                response = await self._send_once(deadline.cap(request))
+                response = await self._send_once(request, deadline)
             except APIConnectionError as error:
                 attempts.saw_error(error)
                 raise

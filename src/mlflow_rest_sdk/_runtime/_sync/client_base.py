@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk._runtime._sync.closing import Closing
 from mlflow_rest_sdk._runtime._sync.retrying import sync_retrying
+from mlflow_rest_sdk._runtime.admission import Admission
 from mlflow_rest_sdk._runtime.auth import AuthProvider
 from mlflow_rest_sdk._runtime.client_core import (
     ClientCommon,
@@ -21,6 +22,8 @@ from mlflow_rest_sdk._runtime.client_core import (
 from mlflow_rest_sdk._runtime.config import ClientConfig
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
+from mlflow_rest_sdk._runtime.gates import Gate
+from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.pagination import Pager
 from mlflow_rest_sdk._runtime.recovery import (
@@ -72,16 +75,19 @@ class ClientBase(Closing, ClientCommon):
         limits: PoolLimits | None = None,
         tls: TlsConfig | None = None,
         retry: RetryPolicy | None = None,
+        load_limit: LoadLimit | int | str | None = None,
         env_file: str | Path | bool | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(
             tracking_uri, config=config, registry_uri=registry_uri, username=username,
             password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
-            retry=retry, env_file=env_file,
+            retry=retry, load_limit=load_limit, env_file=env_file,
         )  # fmt: skip
         self._transport = resolve_sync_transport(transport, self.config.transport)
         self._sleep = sleep
+        pool_size = self.config.transport.limits.max_connections
+        self._gate = Gate(Admission(self.config.load_limit, pool_size))
 
     @property
     def _http_transport(self) -> Transport:
@@ -93,18 +99,32 @@ class ClientBase(Closing, ClientCommon):
         """The sleep given to the constructor (tests pass one), else None for the default."""
         return self._sleep
 
+    @property
+    def load_stats(self) -> LoadStats:
+        """The load limit now: its level, requests in flight and waiting, overloads seen."""
+        return self._gate.stats()
+
     def close(self) -> None:
         self._transport.close()
 
-    def _send_once(self, request: HttpRequest) -> HttpResponse:
+    def _send_once(self, request: HttpRequest, deadline: Deadline) -> HttpResponse:
+        """One attempt: a slot under the load limit (waiting at most until the deadline), then
+        the exchange, whose outcome and latency the limit learns from."""
+        ticket = self._gate.enter(request, deadline.remaining())
+        request = deadline.cap(request)
         started = time.perf_counter()
         try:
             response = self._transport.send(request)
         except TransportError as error:
             failure = translate_transport_error(error, request)
+        except BaseException:
+            self._gate.abandon(ticket)
+            raise
         else:
+            self._gate.leave(ticket, request, response, time.perf_counter() - started)
             log_exchange(request, response, started)
             return response
+        self._gate.leave(ticket, request, failure, time.perf_counter() - started)
         # Raised outside the handler so that the transport's exception (whose frames hold the
         # request headers, credentials included) is not kept as this error's context.
         raise failure
@@ -113,7 +133,7 @@ class ClientBase(Closing, ClientCommon):
         deadline = Deadline(policy)
 
         def attempt(prepared: HttpRequest) -> HttpResponse:
-            return self._send_once(deadline.cap(prepared))
+            return self._send_once(prepared, deadline)
 
         response = self._attempts(attempt, request, policy, idempotent, deadline)
         if response.status_code == 401:
@@ -202,7 +222,7 @@ class ClientBase(Closing, ClientCommon):
                 if found is not None:
                     return Found(found)
             try:
-                response = self._send_once(deadline.cap(request))
+                response = self._send_once(request, deadline)
             except APIConnectionError as error:
                 attempts.saw_error(error)
                 raise
