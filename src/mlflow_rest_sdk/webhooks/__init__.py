@@ -81,7 +81,7 @@ if TYPE_CHECKING:
         RegisteredModelCreatedData,
     )
     from mlflow_rest_sdk.webhooks.signing import SIGNATURE_VERSION, sign
-    from mlflow_rest_sdk.webhooks.verify import DEFAULT_TOLERANCE, verify
+    from mlflow_rest_sdk.webhooks.verification import DEFAULT_TOLERANCE, verify
 
 _NAMES_BY_MODULE: dict[str, tuple[str, ...]] = {
     "dedup": ("DEFAULT_FILTER_TTL", "DeliveryFilter"),
@@ -136,7 +136,8 @@ _NAMES_BY_MODULE: dict[str, tuple[str, ...]] = {
         "RegisteredModelCreatedData",
     ),
     "signing": ("SIGNATURE_VERSION", "sign"),
-    "verify": ("DEFAULT_TOLERANCE", "verify"),
+    # Not `verify.py`: importing that submodule would make `webhooks.verify` the module.
+    "verification": ("DEFAULT_TOLERANCE", "verify"),
 }
 _MODULE_OF: dict[str, str] = {
     name: f"{__name__}.{module}" for module, names in _NAMES_BY_MODULE.items() for name in names
