@@ -47,6 +47,9 @@ class Receiver:
         self._lock = threading.Lock()
         self._received: list[Received] = []
         self.url = ""
+        #: Answer this many accepted deliveries with 503 (releasing their ids), as a service
+        #: whose handler failed would, to see MLflow's retry.
+        self.fail_next = 0
 
     def handle(self, headers: Any, body: bytes) -> int:
         event: Event | None = None
@@ -54,6 +57,11 @@ class Receiver:
         try:
             event = verify(self.secret, headers, body, deliveries=self.deliveries)
             status = 200
+            with self._lock:
+                if self.fail_next > 0:
+                    self.fail_next -= 1
+                    self.deliveries.release(event.delivery_id)
+                    status = 503
         except DuplicateDeliveryError as duplicate:
             error, status = duplicate, 200
         except WebhookVerificationError as refused:

@@ -130,6 +130,23 @@ def test_test_deliveries_from_every_worker_verify(
     assert len({event.delivery_id for event in receiver.events()}) == 8
 
 
+def test_mlflow_retries_a_failed_delivery_with_the_same_id_and_signature(
+    client: MlflowClient, receiver: Receiver, secret: str, make_webhook: Callable[..., str]
+) -> None:
+    """Why a receiver that fails must ``release`` the id: the retry is the same delivery."""
+    webhook_id = make_webhook(receiver.url, secret=secret)
+    receiver.fail_next = 1
+
+    result = client.test_webhook(webhook_id=webhook_id).result
+
+    assert result is not None and result.response_status == 200
+    first, retry = receiver.received()
+    assert (first.status, retry.status) == (503, 200)
+    assert retry.event is not None and retry.error is None
+    signed = ("X-MLflow-Delivery-Id", "X-MLflow-Timestamp", "X-MLflow-Signature")
+    assert [first.headers[name] for name in signed] == [retry.headers[name] for name in signed]
+
+
 def test_a_receiver_with_the_wrong_secret_refuses_the_test_delivery(
     client: MlflowClient, receiver: Receiver, make_webhook: Callable[..., str]
 ) -> None:
