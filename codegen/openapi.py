@@ -21,6 +21,7 @@ from codegen.build import build_model
 from codegen.ir import EndpointModel, ResourceModule
 from codegen.openapi_schemas import (
     ERROR_SCHEMA,
+    ROUTE_NOT_FOUND_SCHEMA,
     JsonObject,
     component_schemas,
     object_schema,
@@ -38,9 +39,14 @@ OPENAPI_OUTPUTS = (Path("spec/openapi.json"), Path("src/mlflow_rest_sdk/_generat
 JSON_MEDIA = "application/json"
 BINARY_MEDIA = "application/octet-stream"
 BINARY_SCHEMA: JsonObject = {"type": "string", "contentMediaType": BINARY_MEDIA}
-# Statuses whose answer may come from outside MLflow's JSON error handler: the basic-auth app and
-# the Host-header check answer 401 and 403 with a short HTML text.
-_HTML_TOO = frozenset({401, 403})
+# Statuses whose answer may come from outside MLflow's JSON error handler, as an HTML text: the
+# basic-auth app and the Host-header check answer 401 and 403 so; Flask answers 404 for a route
+# the server does not serve (an older server, or a Databricks-only route that answers 404 with an
+# empty body), and 500 for an exception MLflow's handlers do not catch (always a server bug).
+_HTML_TOO = frozenset({401, 403, 404, 500})
+# Plain-text routes: MLflow 3.17.2 labels /health text/plain (a FastAPI route) but /version
+# text/html (a Flask view returning a string); both carry plain text.
+_TEXT_MEDIA = ("text/plain", "text/html")
 # Everything that is not MLflow's own routes: no credentials needed even with basic auth on.
 _OPEN_SERVICES = frozenset({"Server"})
 _OPEN_PATHS = frozenset({"/health", "/version"})
@@ -257,7 +263,7 @@ def _success(spec: Spec, names: ClassNames, endpoint: EndpointSpec) -> JsonObjec
     if endpoint.response_body == "raw":
         content = {BINARY_MEDIA: {"schema": BINARY_SCHEMA}}
     elif endpoint.response_body == "text":
-        content = {"text/plain": {"schema": {"type": "string"}}}
+        content = {media: {"schema": {"type": "string"}} for media in _TEXT_MEDIA}
     elif endpoint.response is None:
         content = {JSON_MEDIA: {"schema": {"type": "object"}}}
     else:
@@ -287,6 +293,9 @@ def error_responses(spec: Spec) -> JsonObject:
     responses: JsonObject = {}
     for status, names in codes.items():
         content: JsonObject = dict(body)
+        if status == 404:
+            either = [ref(ERROR_SCHEMA), ref(ROUTE_NOT_FOUND_SCHEMA)]
+            content[JSON_MEDIA] = {"schema": {"anyOf": either}}
         if status in _HTML_TOO:
             content["text/html"] = {"schema": {"type": "string"}}
         responses[f"Error{status}"] = {

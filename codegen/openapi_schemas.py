@@ -25,6 +25,9 @@ from codegen.type_mapping import ClassNames
 JsonObject = dict[str, Any]
 
 ERROR_SCHEMA = "MlflowError"
+# The body of a 404 from the ASGI layer in front of MLflow's Flask app (FastAPI), for a path that
+# no route matches even though its template does (a path parameter holding a newline).
+ROUTE_NOT_FOUND_SCHEMA = "RouteNotFound"
 SCHEMA_REF = "#/components/schemas/"
 
 _INT32_TYPES: frozenset[FieldType] = frozenset({"int32", "sint32", "sfixed32"})
@@ -162,7 +165,17 @@ def component_schemas(spec: Spec, names: ClassNames) -> JsonObject:
         schemas[names.classes[name]] = message_schema(name, message, names)
     for name, enum in spec.enums.items():
         schemas[names.classes[name]] = enum_schema(name, enum)
-    if ERROR_SCHEMA in schemas:
-        raise ValueError(f"a spec type is named {ERROR_SCHEMA}, the error body's schema name")
+    for own in (ERROR_SCHEMA, ROUTE_NOT_FOUND_SCHEMA):
+        if own in schemas:
+            raise ValueError(f"a spec type is named {own}, a schema name of the document's own")
     schemas[ERROR_SCHEMA] = error_schema(spec)
+    schemas[ROUTE_NOT_FOUND_SCHEMA] = {
+        "type": "object",
+        "description": (
+            "The 404 body of the server's ASGI layer (FastAPI) for a path no route matches, "
+            "e.g. when a path parameter holds a newline; not MLflow's error body."
+        ),
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    }
     return dict(sorted(schemas.items()))

@@ -199,3 +199,16 @@ def test_security_schemes_are_basic_and_bearer_and_optional(document: dict[str, 
     }
     assert {} in document["security"]
     assert _op(document, "GET", "/health")["security"] == [{}]
+
+
+def test_answers_from_outside_mlflows_json_handler_are_documented(
+    document: dict[str, Any], validator: Validator
+) -> None:
+    responses = document["components"]["responses"]
+    for status in ("401", "403", "404", "500"):
+        assert "text/html" in responses[f"Error{status}"]["content"], status
+    not_found = responses["Error404"]["content"]["application/json"]["schema"]
+    assert validator(not_found).is_valid({"detail": "Not Found"})
+    assert "text/html" not in responses["Error400"]["content"]
+    version = _op(document, "GET", "/version")["responses"]["200"]["content"]
+    assert set(version) == {"text/plain", "text/html"}
