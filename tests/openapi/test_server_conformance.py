@@ -47,21 +47,36 @@ CONFORMANCE_CHECKS = [
     response_schema_conformance,
 ]
 
-# The read-only and create operations of experiments, runs (and their metrics) and registered
-# models; the GET twins of the POST searches too.
+# The read, create and update operations of experiments, runs and their metrics, registered
+# models, model versions and logged models (the GET twins of POST searches too).
 OPERATIONS = (
     "create_experiment",
     "get_experiment",
     "get_experiment_by_name",
     "search_experiments",
     "search_experiments_get",
+    "update_experiment",
     "create_run",
     "get_run",
     "search_runs",
+    "update_run",
+    "log_metric",
     "get_metric_history",
+    "get_metric_history_bulk_interval",
     "create_registered_model",
     "get_registered_model",
     "search_registered_models",
+    "update_registered_model",
+    "get_latest_versions",
+    "create_model_version",
+    "get_model_version",
+    "get_model_version_by_alias",
+    "get_model_version_download_uri",
+    "search_model_versions",
+    "update_model_version",
+    "create_logged_model",
+    "get_logged_model",
+    "search_logged_models",
 )
 
 
