@@ -1,4 +1,4 @@
-"""``python -m codegen {import-proto,drift,generate,derive}``."""
+"""``python -m codegen {import-proto,drift,generate,openapi,derive}``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,19 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _openapi(args: argparse.Namespace) -> int:
+    from codegen.openapi import OPENAPI_OUTPUTS, build_openapi, dump_openapi
+    from codegen.spec import Spec
+
+    text = dump_openapi(build_openapi(Spec.load(args.spec)))
+    for relative in OPENAPI_OUTPUTS:
+        target = args.out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"wrote {', '.join(str(p) for p in OPENAPI_OUTPUTS)}")
+    return 0
+
+
 def _derive(args: argparse.Namespace) -> int:
     from codegen.unasync import derive_all, stale_twins
 
@@ -73,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument(
         "--out", type=Path, default=ROOT, help="root to write src/.../_generated and docs/ under"
     )
+    openapi = commands.add_parser(
+        "openapi",
+        parents=[common],
+        help="write the OpenAPI 3.1 document (spec/openapi.json and the package's copy)",
+    )
+    openapi.add_argument(
+        "--out", type=Path, default=ROOT, help="root to write spec/ and src/.../_generated under"
+    )
     derive = commands.add_parser(
         "derive", help="write the blocking twin of every _async/ source module into _sync/"
     )
@@ -85,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         "import-proto": _import_proto,
         "drift": _drift,
         "generate": _generate,
+        "openapi": _openapi,
         "derive": _derive,
     }
     return handlers[args.command](args)

@@ -17,7 +17,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -87,6 +87,15 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod
     )
     with topology:
         yield topology
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The installed MLflow's route tables, proto RPCs and version (``tests._infra.routes``),
+    read once per session in a child process (no server is started)."""
+    from tests._infra.routes import read_route_tables
+
+    return read_route_tables(tmp_path_factory.mktemp("mlflow-routes"))
 
 
 @pytest.fixture(scope="session")
