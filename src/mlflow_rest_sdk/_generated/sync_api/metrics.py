@@ -47,7 +47,8 @@ class MetricsApi(ClientBase):
     ) -> GetMetricHistoryResponse:
         """Get Metric History.
 
-        ``GET /api/2.0/mlflow/metrics/get-history`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/metrics/get-history`` (MLflow >= 2.0.0).
+        Younger fields: ``page_token`` (MLflow >= 2.1.0), ``max_results`` (MLflow >= 2.1.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -115,7 +116,7 @@ class MetricsApi(ClientBase):
     ) -> GetMetricHistoryBulkIntervalResponse:
         """GetMetricHistoryBulkInterval.
 
-        ``GET /api/2.0/mlflow/metrics/get-history-bulk-interval`` (since MLflow 2.11).
+        ``GET /api/2.0/mlflow/metrics/get-history-bulk-interval`` (MLflow >= 2.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -37,7 +37,7 @@ class TinyArtifactsApi(ClientBase):
     ) -> PutBlobResponse:
         """Put Blob.
 
-        ``PUT /api/2.0/tiny-artifacts/{blob_path}`` (since MLflow 2.0).
+        ``PUT /api/2.0/tiny-artifacts/{blob_path}``.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -56,7 +56,7 @@ class WidgetsApi(ClientBase):
     ) -> CreateWidgetResponse:
         """Create Widget.
 
-        ``POST /api/2.0/tiny/widgets/create`` (since MLflow 2.0).
+        ``POST /api/2.0/tiny/widgets/create``.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -94,7 +94,7 @@ class WidgetsApi(ClientBase):
     ) -> SearchWidgetsResponse:
         """Search Widgets.
 
-        ``POST /api/2.0/tiny/widgets/search`` (since MLflow 2.0).
+        ``POST /api/2.0/tiny/widgets/search``.
         ``max_results`` defaults to 50 when not given.
         Idempotent: retried on transient failures.
         """
@@ -147,7 +147,7 @@ class WidgetsApi(ClientBase):
     ) -> GetWidgetResponse:
         """Get Widget.
 
-        ``GET /api/3.0/tiny/widgets/{widget_id}`` (since MLflow 3.0).
+        ``GET /api/3.0/tiny/widgets/{widget_id}``.
         Deprecated by MLflow: prefer its replacement where one exists.
         Idempotent: retried on transient failures.
         """
