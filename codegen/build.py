@@ -160,11 +160,8 @@ def _method_doc(endpoint: EndpointSpec, later: tuple[tuple[str, str], ...], serv
     route = f"``{endpoint.method} {endpoint.path}``"
     lines = [f"{title}.", "", f"{route} ({served})." if served else f"{route}."]
     if later:
-        lines.append(
-            "Younger fields: "
-            + ", ".join(f"``{name}`` (MLflow >= {release})" for name, release in later)
-            + "."
-        )
+        newer = ", ".join(f"``{name}`` (MLflow >= {release})" for name, release in later)
+        lines.append(f"Fields added later: {newer}; an older server ignores them silently.")
     if endpoint.deprecated:
         lines.append("Deprecated by MLflow: prefer its replacement where one exists.")
     if endpoint.note:

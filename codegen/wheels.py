@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -41,11 +42,15 @@ def ensure_wheel(release: str, cache: Path = DEFAULT_CACHE) -> Path:
     if target.exists():
         return target
     cache.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-        "--only-binary=:all:", "--dest", str(cache), f"{PROJECT}=={release}",
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not target.exists():
-        raise RuntimeError(f"could not download {PROJECT}=={release}: {result.stderr.strip()}")
+    # Into a private folder first, then renamed: a concurrent reader never sees half a wheel.
+    with tempfile.TemporaryDirectory(dir=cache, prefix=".download-") as staging:
+        command = [
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+            "--only-binary=:all:", "--dest", staging, f"{PROJECT}=={release}",
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        downloaded = Path(staging) / target.name
+        if result.returncode != 0 or not downloaded.exists():
+            raise RuntimeError(f"could not download {PROJECT}=={release}: {result.stderr.strip()}")
+        downloaded.replace(target)
     return target

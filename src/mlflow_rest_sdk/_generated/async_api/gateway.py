@@ -127,7 +127,8 @@ class AsyncGatewayApi(AsyncClientBase):
         """Create Budget Policy.
 
         ``POST /api/3.0/mlflow/gateway/budgets/create`` (MLflow >= 3.11.0).
-        Younger fields: ``target_value`` (MLflow >= 3.15.0).
+        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -266,7 +267,8 @@ class AsyncGatewayApi(AsyncClientBase):
         """Update Budget Policy.
 
         ``POST /api/3.0/mlflow/gateway/budgets/update`` (MLflow >= 3.11.0).
-        Younger fields: ``target_value`` (MLflow >= 3.15.0).
+        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server ignores them
+        silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -419,9 +421,9 @@ class AsyncGatewayApi(AsyncClientBase):
         """Create Gateway Endpoint.
 
         ``POST /api/3.0/mlflow/gateway/endpoints/create`` (MLflow >= 3.8.0).
-        Younger fields: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow >=
-        3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >= 3.10.0),
-        ``usage_tracking`` (MLflow >= 3.10.0).
+        Fields added later: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow
+        >= 3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >=
+        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server ignores them silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -555,7 +557,8 @@ class AsyncGatewayApi(AsyncClientBase):
         """Attach Model to Endpoint.
 
         ``POST /api/3.0/mlflow/gateway/endpoints/models/attach`` (MLflow >= 3.8.0).
-        Younger fields: ``model_config_`` (MLflow >= 3.9.0).
+        Fields added later: ``model_config_`` (MLflow >= 3.9.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -638,9 +641,9 @@ class AsyncGatewayApi(AsyncClientBase):
         """Update Gateway Endpoint.
 
         ``POST /api/3.0/mlflow/gateway/endpoints/update`` (MLflow >= 3.8.0).
-        Younger fields: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow >=
-        3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >= 3.10.0),
-        ``usage_tracking`` (MLflow >= 3.10.0).
+        Fields added later: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow
+        >= 3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >=
+        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server ignores them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -1065,7 +1068,8 @@ class AsyncGatewayApi(AsyncClientBase):
         """Create Gateway Secret.
 
         ``POST /api/3.0/mlflow/gateway/secrets/create`` (MLflow >= 3.8.0).
-        Younger fields: ``auth_config`` (MLflow >= 3.9.0).
+        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -1172,7 +1176,8 @@ class AsyncGatewayApi(AsyncClientBase):
         """Update Gateway Secret.
 
         ``POST /api/3.0/mlflow/gateway/secrets/update`` (MLflow >= 3.8.0).
-        Younger fields: ``auth_config`` (MLflow >= 3.9.0).
+        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server ignores them
+        silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(

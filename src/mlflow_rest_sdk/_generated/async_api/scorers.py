@@ -106,7 +106,8 @@ class AsyncScorersApi(AsyncClientBase):
         """List Scorers.
 
         ``GET /api/3.0/mlflow/scorers/list`` (MLflow >= 3.4.0).
-        Younger fields: ``experiment_ids`` (MLflow >= 3.17.0).
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -416,7 +416,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Get Traces.
 
         ``GET /api/3.0/mlflow/traces/batchGet`` (MLflow >= 3.6.0).
-        Younger fields: ``experiment_ids`` (MLflow >= 3.17.0).
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -442,7 +443,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Batch Get Trace Infos.
 
         ``POST /api/3.0/mlflow/traces/batchGetInfos`` (MLflow >= 3.11.0).
-        Younger fields: ``experiment_ids`` (MLflow >= 3.17.0).
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -846,7 +848,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Delete Trace Tag V3.
 
         ``DELETE /api/3.0/mlflow/traces/{trace_id}/tags`` (MLflow >= 3.3.0).
-        Younger fields: ``trace_id`` (MLflow >= 3.7.0).
+        Fields added later: ``trace_id`` (MLflow >= 3.7.0); an older server ignores them
+        silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -200,7 +200,8 @@ class AsyncUsersApi(AsyncClientBase):
         """Set a user's password.
 
         ``PATCH /api/2.0/mlflow/users/update-password`` (MLflow >= 2.3.2).
-        Younger fields: ``current_password`` (MLflow >= 3.13.0).
+        Fields added later: ``current_password`` (MLflow >= 3.13.0); an older server ignores
+        them silently.
         Users changing their own password must also send current_password.
         Idempotent: retried on transient failures.
         """

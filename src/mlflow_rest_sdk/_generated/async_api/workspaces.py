@@ -73,7 +73,8 @@ class AsyncWorkspacesApi(AsyncClientBase):
         """Create Workspace.
 
         ``POST /api/3.0/mlflow/workspaces`` (MLflow >= 3.10.0).
-        Younger fields: ``trace_archival_config`` (MLflow >= 3.13.0).
+        Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
+        ignores them silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -154,7 +155,8 @@ class AsyncWorkspacesApi(AsyncClientBase):
         """Update Workspace.
 
         ``PATCH /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
-        Younger fields: ``trace_archival_config`` (MLflow >= 3.13.0).
+        Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
+        ignores them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -229,7 +229,8 @@ class ArtifactsApi(ClientBase):
         """Create Presigned Upload URL.
 
         ``POST /api/2.0/mlflow/artifacts/presigned-upload-url`` (MLflow >= 3.12.0).
-        Younger fields: ``model_id`` (MLflow >= 3.17.0).
+        Fields added later: ``model_id`` (MLflow >= 3.17.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

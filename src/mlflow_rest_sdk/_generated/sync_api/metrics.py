@@ -48,7 +48,8 @@ class MetricsApi(ClientBase):
         """Get Metric History.
 
         ``GET /api/2.0/mlflow/metrics/get-history`` (MLflow >= 2.0.0).
-        Younger fields: ``page_token`` (MLflow >= 2.1.0), ``max_results`` (MLflow >= 2.1.0).
+        Fields added later: ``page_token`` (MLflow >= 2.1.0), ``max_results`` (MLflow >=
+        2.1.0); an older server ignores them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -65,7 +65,8 @@ class ModelVersionsApi(ClientBase):
         """Create ModelVersion.
 
         ``POST /api/2.0/mlflow/model-versions/create`` (MLflow >= 2.0.0).
-        Younger fields: ``model_id`` (MLflow >= 3.0.0).
+        Fields added later: ``model_id`` (MLflow >= 3.0.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

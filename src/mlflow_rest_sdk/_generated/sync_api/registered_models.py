@@ -144,7 +144,8 @@ class RegisteredModelsApi(ClientBase):
         """Create RegisteredModel.
 
         ``POST /api/2.0/mlflow/registered-models/create`` (MLflow >= 2.0.0).
-        Younger fields: ``deployment_job_id`` (MLflow >= 3.0.0).
+        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server ignores
+        them silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -385,7 +386,8 @@ class RegisteredModelsApi(ClientBase):
         """Update RegisteredModel.
 
         ``PATCH /api/2.0/mlflow/registered-models/update`` (MLflow >= 2.0.0).
-        Younger fields: ``deployment_job_id`` (MLflow >= 3.0.0).
+        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(

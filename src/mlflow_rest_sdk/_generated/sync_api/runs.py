@@ -213,7 +213,8 @@ class RunsApi(ClientBase):
         """Log Inputs.
 
         ``POST /api/2.0/mlflow/runs/log-inputs`` (MLflow >= 2.4.0).
-        Younger fields: ``models`` (MLflow >= 3.0.0).
+        Fields added later: ``models`` (MLflow >= 3.0.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -246,8 +247,8 @@ class RunsApi(ClientBase):
         """Log Metric.
 
         ``POST /api/2.0/mlflow/runs/log-metric`` (MLflow >= 2.0.0).
-        Younger fields: ``model_id`` (MLflow >= 3.0.0), ``dataset_name`` (MLflow >= 3.0.0),
-        ``dataset_digest`` (MLflow >= 3.0.0).
+        Fields added later: ``model_id`` (MLflow >= 3.0.0), ``dataset_name`` (MLflow >=
+        3.0.0), ``dataset_digest`` (MLflow >= 3.0.0); an older server ignores them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
