@@ -12,6 +12,7 @@ from codegen.ir import CompatibilityModel, CompatRoute, LaterMembers, RemovedIte
 from codegen.spec import EndpointSpec, Gap, Spec
 
 _NEVER_SERVED = "never served (404)"
+_UNKNOWN = "unknown"
 
 
 def _younger(release: str | None, than: str | None) -> bool:
@@ -46,7 +47,12 @@ def build_compatibility(spec: Spec) -> CompatibilityModel | None:
         return None
     releases = spec.history.releases
     routes = tuple(
-        CompatRoute(e.operation, e.method, e.path, e.first_release or _NEVER_SERVED)
+        CompatRoute(
+            e.operation,
+            e.method,
+            e.path,
+            e.first_release or (_NEVER_SERVED if e.rpc is not None else _UNKNOWN),
+        )
         for e in sorted(spec.endpoints, key=lambda e: (e.path, e.method))
     )
     new_by: dict[str, list[str]] = {}
