@@ -9,6 +9,7 @@ with classes built from this pool, where those extensions are known.
 
 from __future__ import annotations
 
+import ast
 import importlib
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,19 @@ FileProtos = dict[str, descriptor_pb2.FileDescriptorProto]
 
 
 def installed_mlflow_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    for dist in ("mlflow", "mlflow-skinny"):
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            continue
-    raise SystemExit("neither mlflow nor mlflow-skinny is installed: run `make venv` first")
+    """The release of the MLflow whose protos ``installed()`` reads: its ``mlflow/version.py``
+    (the same tree, so the two never disagree), read as text like everything else."""
+    path = pb2_reader.find_on_path("mlflow/version.py")
+    if path is None:
+        raise SystemExit("mlflow is not installed: run `make venv` first")
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "VERSION" for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+        ):
+            return str(node.value.value)
+    raise SystemExit(f"{path} names no VERSION")
 
 
 def _outside_dependency(name: str) -> descriptor_pb2.FileDescriptorProto:

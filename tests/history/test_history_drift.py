@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,21 @@ def test_drift_names_fields_and_enum_values_too(report: str) -> None:
     # Routes the old protos declared at a path 3.17.2 no longer has (moved to /api/3.0).
     removed = _section(report, "endpoints removed")
     assert any("MlflowService.getTraceInfoV3" in line for line in removed)
+
+
+def test_drift_with_an_old_release_installed_reads_it_and_does_not_crash(
+    old_wheel: Path, tmp_path: Path
+) -> None:
+    """2.22.5 put first on the path, as if installed: today's crash was an import of
+    ``mlflow.protos.webhooks_pb2``; now the installed files are read, never imported."""
+    with zipfile.ZipFile(old_wheel) as archive:
+        archive.extractall(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)])}
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "drift"],
+        capture_output=True, text=True, env=env, cwd=root, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"from MLflow {OLD_RELEASE} (installed) to MLflow 3.17.2")
+    assert "WebhookService.createWebhook" in result.stdout
