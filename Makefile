@@ -23,7 +23,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP_DIR)/bin/uv)
 PYTEST_WORKERS ?= 2
 PYTEST_FLAGS ?= -n $(PYTEST_WORKERS) --dist loadgroup --strict-markers -ra
 # The blocking twins (`_sync/` folders) are derived from their `_async/` sources by `make generate`.
-GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md spec/ ':(glob)**/_sync/**'
+GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md docs/compatibility.md spec/ ':(glob)**/_sync/**'
 
 
 .PHONY: help venv generate golden import-proto drift check-generated lint typecheck test demo bench

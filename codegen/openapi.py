@@ -5,7 +5,8 @@ Every route of the spec becomes an operation: its path and query parameters (GET
 error body per error status. Names come from the generator's model (``codegen.build``), so an
 ``operationId`` is the SDK's method name and a tag the SDK's resource module; schemas come from
 ``codegen.openapi_schemas``. What OpenAPI has no word for is carried by ``x-mlflow-*`` fields:
-idempotency, pagination, the REST API version (the proto ``since``), the proto RPC.
+idempotency, pagination, the REST API version (the proto ``since``), the proto RPC, and the
+first MLflow release of every route, field and enum value (the spec's release history).
 
 Everything here is a pure function of the spec; ``dump_openapi`` gives a stable text (sorted
 keys, two-space indent, a trailing newline), so regenerating is byte-identical.
@@ -26,6 +27,7 @@ from codegen.openapi_schemas import (
     component_schemas,
     object_schema,
     ref,
+    release_extensions,
     scalar_schema,
 )
 from codegen.spec import EndpointSpec, FieldSpec, Spec
@@ -107,7 +109,9 @@ def _info(spec: Spec) -> JsonObject:
             "64-bit integers validate as JSON numbers and as decimal strings; "
             "`x-mlflow-idempotent` says whether a request may be sent twice, "
             "`x-mlflow-pagination` which fields carry the page token, "
-            "`x-mlflow-rest-api-version` the REST API version (proto `since`) of a route."
+            "`x-mlflow-rest-api-version` the REST API version (proto `since`) of a route, "
+            "`x-mlflow-first-release` the first MLflow release that serves a route or knows a "
+            "field (from the release history; `x-mlflow-release-gaps` the releases without it)."
         ),
         "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         "x-mlflow-version": spec.mlflow_version,
@@ -152,8 +156,9 @@ def operation(
         op["requestBody"] = body
     if endpoint.deprecated:
         op["deprecated"] = True
-    if endpoint.since is not None:
-        op["x-mlflow-rest-api-version"] = endpoint.since
+    if endpoint.api_version is not None:
+        op["x-mlflow-rest-api-version"] = endpoint.api_version
+    op.update(release_extensions(endpoint.first_release, endpoint.gaps))
     if endpoint.rpc is not None:
         op["x-mlflow-rpc"] = f"{endpoint.service}.{endpoint.rpc}"
     if not endpoint.preferred:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from codegen.spec import EnumSpec, FieldSpec, FieldType, MessageSpec, Spec
+from codegen.spec import EnumSpec, FieldSpec, FieldType, Gap, MessageSpec, Spec
 from codegen.type_mapping import ClassNames
 
 JsonObject = dict[str, Any]
@@ -87,6 +87,17 @@ def scalar_schema(type_: FieldType, ref_name: str | None, names: ClassNames) -> 
     raise ValueError(f"unsupported field type {type_}")
 
 
+def release_extensions(first_release: str | None, gaps: Iterable[Gap]) -> JsonObject:
+    """``x-mlflow-first-release`` and the releases an item was missing from, per the history."""
+    extensions: JsonObject = {}
+    if first_release is not None:
+        extensions["x-mlflow-first-release"] = first_release
+    missing = [{"removed_in": gap.removed_in, "back_in": gap.back_in} for gap in gaps]
+    if missing:
+        extensions["x-mlflow-release-gaps"] = missing
+    return extensions
+
+
 def field_schema(field: FieldSpec, names: ClassNames) -> JsonObject:
     """The schema of a message field in a JSON body: repeated fields are arrays, maps objects."""
     if field.type == "map":
@@ -102,6 +113,7 @@ def field_schema(field: FieldSpec, names: ClassNames) -> JsonObject:
         schema["description"] = field.doc
     if field.oneof:
         schema["x-proto-oneof"] = field.oneof
+    schema.update(release_extensions(field.first_release, field.gaps))
     return schema
 
 
@@ -134,6 +146,9 @@ def enum_schema(name: str, enum: EnumSpec) -> JsonObject:
         "enum": [value.name for value in enum.values],
         "x-proto-enum": name,
     }
+    first_releases = {v.name: v.first_release for v in enum.values if v.first_release is not None}
+    if first_releases:
+        schema["x-mlflow-enum-first-releases"] = first_releases
     if enum.doc:
         schema["description"] = enum.doc
     return schema

@@ -181,6 +181,37 @@ def test_extension_fields_carry_idempotency_pagination_and_the_api_version(
     assert experiments["x-mlflow-client-defaults"] == {"max_results": 1000}
 
 
+def test_routes_and_fields_carry_their_first_mlflow_release_from_the_history(
+    document: dict[str, Any],
+) -> None:
+    # Logged models are REST API 2.0 but first shipped in MLflow 3.0; webhooks in 3.3.
+    logged = _op(document, "POST", "/api/2.0/mlflow/logged-models")
+    assert (logged["x-mlflow-rest-api-version"], logged["x-mlflow-first-release"]) == (
+        "2.0",
+        "3.0.0",
+    )
+    assert _op(document, "POST", "/api/2.0/mlflow/webhooks")["x-mlflow-first-release"] == "3.3.0"
+    assert _op(document, "POST", "/api/2.0/mlflow/runs/create")["x-mlflow-first-release"] == (
+        "2.0.0"
+    )
+    metric = document["components"]["schemas"]["LogMetric"]["properties"]
+    assert metric["run_id"]["x-mlflow-first-release"] == "2.0.0"
+    assert metric["model_id"]["x-mlflow-first-release"] == "3.0.0"
+
+
+def test_every_route_the_history_dates_says_its_first_release(
+    document: dict[str, Any], spec_data: dict[str, Any]
+) -> None:
+    dated = {
+        (endpoint["method"].lower(), endpoint["path"]): endpoint["first_release"]
+        for endpoint in spec_data["endpoints"]
+        if endpoint.get("first_release")
+    }
+    assert dated
+    for (method, path), release in dated.items():
+        assert document["paths"][path][method]["x-mlflow-first-release"] == release
+
+
 def test_errors_have_mlflows_body(document: dict[str, Any], validator: Validator) -> None:
     not_found = document["components"]["responses"]["Error404"]
     assert "RESOURCE_DOES_NOT_EXIST" in not_found["x-mlflow-error-codes"]
