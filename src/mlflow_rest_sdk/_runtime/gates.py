@@ -7,10 +7,18 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import dataclass
 
 from mlflow_rest_sdk._runtime.admission import Admission, Ticket
-from mlflow_rest_sdk._runtime.load_limit import LoadStats, signal_of
+from mlflow_rest_sdk._runtime.load_limit import LoadStats, signal_of, stream_signal
 from mlflow_rest_sdk._runtime.transport import HttpRequest, HttpResponse
+
+
+@dataclass
+class StreamSlot:
+    """A slot held for a streamed exchange; the holder records the status it was answered."""
+
+    status: int | None = None
 
 
 class _GateCommon:
@@ -27,6 +35,11 @@ class _GateCommon:
         """Free the slot; the outcome and its latency feed the load limit."""
         route = f"{request.method} {request.url.partition('?')[0]}"
         self._admission.leave(ticket, signal_of(outcome), latency, route)
+
+    def release_stream(self, ticket: Ticket, request: HttpRequest, slot: StreamSlot) -> None:
+        """Free a streamed exchange's slot; only an overload status feeds the limit."""
+        route = f"{request.method} {request.url.partition('?')[0]}"
+        self._admission.leave(ticket, stream_signal(slot.status), 0.0, route)
 
     def abandon(self, ticket: Ticket) -> None:
         self._admission.abandon(ticket)

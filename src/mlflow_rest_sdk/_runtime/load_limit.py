@@ -82,6 +82,12 @@ def signal_of(outcome: HttpResponse | BaseException) -> Signal:
     return Signal.NEUTRAL
 
 
+def stream_signal(status: int | None) -> Signal:
+    """What a streamed exchange (an artifact transfer) says: only its status, never its latency,
+    which is the transfer's time and not the server's queue."""
+    return Signal.OVERLOAD if status in _OVERLOAD_STATUSES else Signal.NEUTRAL
+
+
 @dataclass(frozen=True, slots=True)
 class Sample:
     """One finished request: when it started (policy clock), how long it took, on which route,

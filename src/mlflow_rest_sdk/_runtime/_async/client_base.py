@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -20,7 +21,7 @@ from mlflow_rest_sdk._runtime.client_core import (
 from mlflow_rest_sdk._runtime.config import ClientConfig
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
-from mlflow_rest_sdk._runtime.gates import AsyncGate
+from mlflow_rest_sdk._runtime.gates import AsyncGate, StreamSlot
 from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.pagination import Pager
@@ -104,6 +105,18 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
 
     async def aclose(self) -> None:
         await self._transport.aclose()
+
+    @asynccontextmanager
+    async def _load_slot(self, request: HttpRequest) -> AsyncIterator[StreamSlot]:
+        """A slot under the load limit for a streamed exchange with the server (artifact
+        transfers), held until the stream closes; waits at most the request's pool timeout, as
+        it would for a connection. The holder sets ``status`` so that overloads count."""
+        ticket = await self._gate.enter(request, request.timeouts.pool)
+        slot = StreamSlot()
+        try:
+            yield slot
+        finally:
+            self._gate.release_stream(ticket, request, slot)
 
     async def _send_once(self, request: HttpRequest, deadline: Deadline) -> HttpResponse:
         """One attempt: a slot under the load limit (waiting at most until the deadline), then

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -22,7 +23,7 @@ from mlflow_rest_sdk._runtime.client_core import (
 from mlflow_rest_sdk._runtime.config import ClientConfig
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
-from mlflow_rest_sdk._runtime.gates import Gate
+from mlflow_rest_sdk._runtime.gates import Gate, StreamSlot
 from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.pagination import Pager
@@ -106,6 +107,18 @@ class ClientBase(Closing, ClientCommon):
 
     def close(self) -> None:
         self._transport.close()
+
+    @contextmanager
+    def _load_slot(self, request: HttpRequest) -> Iterator[StreamSlot]:
+        """A slot under the load limit for a streamed exchange with the server (artifact
+        transfers), held until the stream closes; waits at most the request's pool timeout, as
+        it would for a connection. The holder sets ``status`` so that overloads count."""
+        ticket = self._gate.enter(request, request.timeouts.pool)
+        slot = StreamSlot()
+        try:
+            yield slot
+        finally:
+            self._gate.release_stream(ticket, request, slot)
 
     def _send_once(self, request: HttpRequest, deadline: Deadline) -> HttpResponse:
         """One attempt: a slot under the load limit (waiting at most until the deadline), then

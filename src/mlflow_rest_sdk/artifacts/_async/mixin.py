@@ -23,6 +23,7 @@ from mlflow_rest_sdk._runtime.error_base import (
     NotImplementedByServer,
     ResponseDecodeError,
 )
+from mlflow_rest_sdk._runtime.gates import StreamSlot
 from mlflow_rest_sdk._runtime.transport import (
     AsyncStreamedResponse,
     AsyncStreamingTransport,
@@ -238,7 +239,7 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
                             local, part.offset, part.size, settings.chunk_size, digest
                         )
                         async with self._stream(
-                            request, offloaded_chunks_async(chunks)
+                            request, offloaded_chunks_async(chunks), to_store=True
                         ) as response:
                             await self._raise_for_status("upload_part", response)
                             await _drain(response)
@@ -327,8 +328,14 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
 
     @asynccontextmanager
     async def _stream(
-        self, request: HttpRequest, body: AsyncIterable[bytes] | None = None
+        self,
+        request: HttpRequest,
+        body: AsyncIterable[bytes] | None = None,
+        *,
+        to_store: bool = False,
     ) -> AsyncIterator[AsyncStreamedResponse]:
+        """A streamed exchange; one with the tracking server holds a slot under the client's load
+        limit while it runs, one with the object store (``to_store``: a presigned part) does not."""
         transport = self._http_transport
         if not isinstance(transport, AsyncStreamingTransport):
             raise TypeError(
@@ -336,8 +343,10 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
                 "the AsyncStreamingTransport protocol); "
                 f"{type(transport).__name__} has none"
             )
+        slot = contextlib.nullcontext(StreamSlot()) if to_store else self._load_slot(request)
         try:
-            async with transport.stream(request, body) as response:
+            async with slot as held, transport.stream(request, body) as response:
+                held.status = response.status_code
                 yield response
         except TransportError as error:
             failure = _p.connection_failure(error, request)

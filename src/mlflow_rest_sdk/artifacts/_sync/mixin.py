@@ -25,6 +25,7 @@ from mlflow_rest_sdk._runtime.error_base import (
     NotImplementedByServer,
     ResponseDecodeError,
 )
+from mlflow_rest_sdk._runtime.gates import StreamSlot
 from mlflow_rest_sdk._runtime.transport import (
     HttpRequest,
     StreamedResponse,
@@ -235,7 +236,9 @@ class ArtifactsMixin(GeneratedMlflowClient):
                         chunks = _p.file_chunks(
                             local, part.offset, part.size, settings.chunk_size, digest
                         )
-                        with self._stream(request, offloaded_chunks_sync(chunks)) as response:
+                        with self._stream(
+                            request, offloaded_chunks_sync(chunks), to_store=True
+                        ) as response:
                             self._raise_for_status("upload_part", response)
                             _drain(response)
                             etag = response.headers.get("etag", "")
@@ -323,8 +326,14 @@ class ArtifactsMixin(GeneratedMlflowClient):
 
     @contextmanager
     def _stream(
-        self, request: HttpRequest, body: Iterable[bytes] | None = None
+        self,
+        request: HttpRequest,
+        body: Iterable[bytes] | None = None,
+        *,
+        to_store: bool = False,
     ) -> Iterator[StreamedResponse]:
+        """A streamed exchange; one with the tracking server holds a slot under the client's load
+        limit while it runs, one with the object store (``to_store``: a presigned part) does not."""
         transport = self._http_transport
         if not isinstance(transport, StreamingTransport):
             raise TypeError(
@@ -332,8 +341,10 @@ class ArtifactsMixin(GeneratedMlflowClient):
                 "the StreamingTransport protocol); "
                 f"{type(transport).__name__} has none"
             )
+        slot = contextlib.nullcontext(StreamSlot()) if to_store else self._load_slot(request)
         try:
-            with transport.stream(request, body) as response:
+            with slot as held, transport.stream(request, body) as response:
+                held.status = response.status_code
                 yield response
         except TransportError as error:
             failure = _p.connection_failure(error, request)
