@@ -71,25 +71,84 @@ def test_after_an_overload_growth_is_additive() -> None:
     assert limit.limit == 9
 
 
-def test_latency_well_above_the_routes_floor_steps_the_limit_down() -> None:
+def test_latency_well_above_the_floor_with_many_waiting_steps_the_limit_down() -> None:
     limit = policy(LoadLimit(initial=10))
     limit.observe(ok(0.010, in_flight=1), now=1.0)
-    limit.observe(ok(0.025, started=1.5, in_flight=1), now=2.0)  # 2.5x the floor
+    # 2.5x the floor with 10 in flight: 10 x (1 - 1/2.5) = 6 waiting, above the allowance of 4.
+    limit.observe(ok(0.025, started=1.5, in_flight=10), now=2.0)
     assert limit.limit == 9
 
 
 def test_latency_within_the_tolerance_is_not_congestion() -> None:
     limit = policy(LoadLimit(initial=10))
     limit.observe(ok(0.010, in_flight=1), now=1.0)
-    limit.observe(ok(0.019, started=1.5, in_flight=1), now=2.0)
+    limit.observe(ok(0.019, started=1.5, in_flight=10), now=2.0)
+    assert limit.limit >= 10
+
+
+def test_a_latency_rise_with_few_requests_in_flight_is_not_a_queue() -> None:
+    """At 3 in flight even a tenfold latency means fewer than 3 waiting: within the allowance."""
+    limit = policy(LoadLimit(initial=10))
+    limit.observe(ok(0.010, in_flight=1), now=1.0)
+    limit.observe(ok(0.100, started=1.5, in_flight=3), now=2.0)
     assert limit.limit == 10
+
+
+@pytest.mark.parametrize(
+    ("in_flight", "latency", "steps_down"),
+    [
+        (5, 0.050, False),  # 5 x 0.8 = 4 waiting: not above the allowance
+        (6, 0.050, True),  # 4.8 waiting
+        (8, 0.020, False),  # 4 waiting, and only 2x the floor
+        (9, 0.025, True),  # 5.4 waiting at 2.5x
+        (64, 0.020, False),  # 32 waiting, but within the latency tolerance
+    ],
+)
+def test_a_step_down_needs_both_the_latency_ratio_and_the_queue(
+    in_flight: int, latency: float, steps_down: bool
+) -> None:
+    limit = policy(LoadLimit(initial=10))
+    limit.observe(ok(0.010, in_flight=1), now=1.0)
+    limit.observe(ok(latency, started=1.5, in_flight=in_flight), now=2.0)
+    assert (limit.limit < 10) is steps_down
+
+
+def test_the_allowance_can_be_set_to_zero_for_a_pure_latency_ratio() -> None:
+    limit = policy(LoadLimit(initial=10, queue_allowance=0))
+    limit.observe(ok(0.010, in_flight=1), now=1.0)
+    limit.observe(ok(0.025, started=1.5, in_flight=1), now=2.0)
+    assert limit.limit == 9
+
+
+@pytest.mark.parametrize(
+    ("allowance", "lowest", "highest"),
+    [(4.0, 5, 7), (0.0, 1, 3)],  # without the queue allowance: pinned at 1-3
+)
+def test_on_a_server_that_serialises_requests_the_limit_settles_past_the_allowance(
+    allowance: float, lowest: int, highest: int
+) -> None:
+    """Latency = requests in flight x service time (a 1-worker sqlite writer), the floor learnt
+    from one call alone: the limit settles where the estimated queue passes the allowance."""
+    service = 0.010
+    limit = policy(LoadLimit(queue_allowance=allowance))
+    limit.observe(ok(service, in_flight=1), now=0.0)
+    clock = 0.0
+    seen: list[int] = []
+    for _ in range(2000):
+        in_flight = limit.limit
+        latency = in_flight * service
+        limit.observe(ok(latency, started=clock, in_flight=in_flight), now=clock + latency)
+        clock += service
+        seen.append(limit.limit)
+    settled = seen[-500:]
+    assert lowest <= min(settled) and max(settled) <= highest
 
 
 def test_a_slow_route_is_judged_against_its_own_floor() -> None:
     limit = policy(LoadLimit(initial=10))
     limit.observe(ok(0.010, in_flight=1), now=1.0)
-    limit.observe(ok(0.500, started=1.5, in_flight=1, route="POST /log-batch"), now=2.0)
-    assert limit.limit == 10
+    limit.observe(ok(0.500, started=1.5, in_flight=10, route="POST /log-batch"), now=2.0)
+    assert limit.limit >= 10
 
 
 def test_the_floor_forgets_old_samples_after_two_windows() -> None:
@@ -168,6 +227,7 @@ def test_each_outcome_gives_its_signal(outcome: HttpResponse | Exception, signal
         {"initial": 0},
         {"maximum": 0},
         {"latency_tolerance": 1.0},
+        {"queue_allowance": -1},
         {"backoff": 1.0},
         {"floor_window": 0},
     ],

@@ -5,7 +5,11 @@ worker); past that, requests queue inside it until they time out and fail. The p
 the client, not the server, so the client finds the server's limit itself: additive increase
 while calls succeed and latency stays near its floor, a multiplicative cut on an overload signal
 (429, 502-504, a timeout, a disguised store overload) and a step down when latency climbs well
-above the floor. The floor is kept per route, so that a slow route does not look like queueing.
+above the floor with more than a few requests waiting in the server (Little's law, as TCP Vegas
+estimates its queue: the share of each latency spent waiting, times the requests in flight). A
+ratio alone pinned the limit at 1-2 on a 1-worker sqlite server, whose latency doubles at 2 in
+flight although its best fixed level measured 8. The floor is kept per route, so that
+a slow route does not look like queueing.
 Everything here is pure and clocked by the caller; the waiting lives in ``admission``.
 """
 
@@ -38,6 +42,7 @@ class LoadLimit:
     initial: int = 4
     maximum: int | None = None
     latency_tolerance: float = 2.0
+    queue_allowance: float = 4.0
     backoff: float = 0.5
     floor_window: float = 60.0
 
@@ -48,6 +53,8 @@ class LoadLimit:
             raise ValueError("LoadLimit.initial and LoadLimit.maximum must be >= 1")
         if self.latency_tolerance <= 1.0:
             raise ValueError("LoadLimit.latency_tolerance must be > 1 (a multiple of the floor)")
+        if self.queue_allowance < 0:
+            raise ValueError("LoadLimit.queue_allowance must be >= 0 (requests waiting)")
         if not 0.0 < self.backoff < 1.0:
             raise ValueError("LoadLimit.backoff must be between 0 and 1")
         if self.floor_window <= 0:
@@ -153,11 +160,18 @@ class AdaptiveLimit:
                 del self._floors[next(iter(self._floors))]
             floor = self._floors[sample.route] = _Floor(now)
         least = floor.add(sample.latency, now, self.settings.floor_window)
-        if sample.latency > self.settings.latency_tolerance * least:
+        if self._queueing(sample, least):
             self._cut(sample, now, self._limit - 1.0)
         elif sample.in_flight >= self.limit:  # grow only a limit that is in use
             step = 1.0 if self._slow_start else 1.0 / self._limit
             self._limit = min(float(self.ceiling), self._limit + step)
+
+    def _queueing(self, sample: Sample, least: float) -> bool:
+        """Latency well above the floor, and more requests waiting than the allowance."""
+        if sample.latency <= self.settings.latency_tolerance * least:
+            return False
+        waiting = sample.in_flight * (1.0 - least / sample.latency)
+        return waiting > self.settings.queue_allowance
 
     def _cut(self, sample: Sample, now: float, to: float) -> None:
         if sample.started < self._last_cut:
