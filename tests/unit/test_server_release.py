@@ -19,6 +19,7 @@ from mlflow_rest_sdk.errors import EndpointNotServed, NotFound, UnsupportedBySer
 from mlflow_rest_sdk.models import LogBatch, LogMetric, Metric
 
 URL = "http://mlflow.internal:5000"
+OLDEST = "2.0.0"
 
 
 def _endpoint(
@@ -212,7 +213,7 @@ HTML_404 = HttpResponse(404, {"content-type": "text/html"}, b"<!doctype html><h1
 
 
 def test_an_html_404_names_the_route_and_its_release_with_the_server_unknown() -> None:
-    error = not_served(_endpoint("3.0.0"), HTML_404, None, URL)
+    error = not_served(_endpoint("3.0.0"), HTML_404, None, URL, OLDEST)
 
     assert isinstance(error, EndpointNotServed) and error.sent
     assert str(error) == (
@@ -223,7 +224,7 @@ def test_an_html_404_names_the_route_and_its_release_with_the_server_unknown() -
 
 
 def test_an_html_404_names_the_servers_release_when_known_to_be_older() -> None:
-    error = not_served(_endpoint("3.0.0"), HTML_404, parse_release("2.22.5"), URL)
+    error = not_served(_endpoint("3.0.0"), HTML_404, parse_release("2.22.5"), URL, OLDEST)
     assert error is not None and error.server_release == "2.22.5"
     assert "the server runs 2.22.5" in str(error)
 
@@ -233,20 +234,31 @@ def test_an_html_404_names_the_servers_release_when_known_to_be_older() -> None:
 )
 def test_any_404_body_without_an_mlflow_error_code_means_the_route_is_missing(body: bytes) -> None:
     response = HttpResponse(404, {}, body)
-    assert isinstance(not_served(_endpoint("3.0.0"), response, None, URL), EndpointNotServed)
+    assert isinstance(
+        not_served(_endpoint("3.0.0"), response, None, URL, OLDEST), EndpointNotServed
+    )
 
 
 def test_mlflows_own_404_is_left_to_the_error_codes() -> None:
     body = b'{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "no such run"}'
-    assert not_served(_endpoint("3.0.0"), HttpResponse(404, {}, body), None, URL) is None
+    assert not_served(_endpoint("3.0.0"), HttpResponse(404, {}, body), None, URL, OLDEST) is None
 
 
 def test_an_html_404_from_a_server_known_to_serve_the_route_is_left_as_it_is() -> None:
-    assert not_served(_endpoint("3.0.0"), HTML_404, parse_release("3.17.2"), URL) is None
+    assert not_served(_endpoint("3.0.0"), HTML_404, parse_release("3.17.2"), URL, OLDEST) is None
+
+
+def test_an_html_404_on_a_route_every_release_serves_is_left_as_it_is() -> None:
+    assert not_served(_endpoint("2.0.0"), HTML_404, None, URL, OLDEST) is None
+
+
+def test_an_html_404_on_a_route_with_a_gap_is_named_even_if_it_is_old() -> None:
+    endpoint = _endpoint("2.0.0", gaps=(("3.3.0", "3.7.0"),))
+    assert isinstance(not_served(endpoint, HTML_404, None, URL, OLDEST), EndpointNotServed)
 
 
 def test_an_html_404_on_a_route_no_release_serves_says_so() -> None:
-    error = not_served(_endpoint(None), HTML_404, None, URL)
+    error = not_served(_endpoint(None), HTML_404, None, URL, OLDEST)
     assert error is not None and error.needs is None
     assert "no MLflow release known to this SDK serves it" in str(error)
 

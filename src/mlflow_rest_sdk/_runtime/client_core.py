@@ -120,7 +120,8 @@ class _ClientCore:
 
     def finish(self, endpoint: Endpoint, response: HttpResponse, response_type: type[Any]) -> Any:
         if response.status_code == 404:
-            missing = not_served(endpoint, response, self.server.release, self.server_url(endpoint))
+            url = self.server_url(endpoint)
+            missing = not_served(endpoint, response, self.server.release, url, self._oldest)
             if missing is not None:
                 raise missing
         return decode_response(endpoint, response, response_type, self._error_types)

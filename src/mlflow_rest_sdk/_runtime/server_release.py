@@ -181,21 +181,30 @@ def is_mlflow_error(response: HttpResponse) -> bool:
 
 
 def not_served(
-    endpoint: Endpoint, response: HttpResponse, server: Release | None, server_url: str
+    endpoint: Endpoint,
+    response: HttpResponse,
+    server: Release | None,
+    server_url: str,
+    oldest: str | None,
 ) -> EndpointNotServed | None:
-    """A 404 that is not MLflow's own error means the route is not there: an error naming the
-    route and the release it needs. None when the server's known release serves the route (the
-    404 then comes from something else, and is mapped as any other)."""
+    """A 404 that is not MLflow's own error, on a route some release lacks, means the route is
+    not there: an error naming the route and the release it needs. None for a route every
+    release of the history serves (its 404 page says something else: a wrong path prefix, a
+    missing file) and when the server's known release serves the route; those 404s are mapped
+    as any other."""
     if response.status_code != 404 or is_mlflow_error(response):
         return None
     route = f"{endpoint.method} {endpoint.path}"
     if endpoint.first_release is None:
         needs = "no MLflow release known to this SDK serves it"
     else:
-        needs = f"it needs MLflow >= {endpoint.first_release}"
-        if server is not None and _shortfall(Need(None, endpoint.first_release, endpoint.gaps),
-                                             server) is None:  # fmt: skip
+        need = Need(None, endpoint.first_release, endpoint.gaps)
+        first, floor = _release(endpoint.first_release), _release(oldest)
+        if not endpoint.gaps and first is not None and floor is not None and first <= floor:
             return None
+        if server is not None and _shortfall(need, server) is None:
+            return None
+        needs = f"it needs MLflow >= {endpoint.first_release}"
     runs = f"runs {server}" if server is not None else "did not say which release it runs"
     return EndpointNotServed(
         f"{endpoint.operation}: the server at {server_url} does not serve {route} (HTTP 404, "
