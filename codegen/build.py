@@ -173,7 +173,10 @@ def _method_doc(endpoint: EndpointSpec, later: tuple[tuple[str, str], ...], serv
     lines = [f"{title}.", "", f"{route} ({served})." if served else f"{route}."]
     if later:
         newer = ", ".join(f"``{name}`` (MLflow >= {release})" for name, release in later)
-        lines.append(f"Fields added later: {newer}; an older server ignores them silently.")
+        lines.append(
+            f"Fields added later: {newer}; an older server would drop them silently, so setting "
+            "one raises ``UnsupportedByServer`` when the server's release is known to be older."
+        )
     if endpoint.deprecated:
         lines.append("Deprecated by MLflow: prefer its replacement where one exists.")
     if endpoint.note:
