@@ -136,7 +136,7 @@ class _ClientCore:
         learns: the 404 rule still names what a missing route needs)."""
         if not self.server.checking or (endpoint.is_registry and self.config.registry_uri):
             return ()
-        return needs_of(endpoint, message, self._oldest)
+        return needs_of(endpoint, message, self._oldest, self.server.release)
 
     def refuse_unmet(self, endpoint: Endpoint, needs: tuple[Need, ...]) -> None:
         """Raise ``UnsupportedByServer`` when the known release lacks what the call needs."""

@@ -91,10 +91,16 @@ class Need:
     gaps: tuple[tuple[str, str], ...] = ()
 
 
-def needs_of(endpoint: Endpoint, message: BaseModel | None, oldest: str | None) -> tuple[Need, ...]:
+def needs_of(
+    endpoint: Endpoint,
+    message: BaseModel | None,
+    oldest: str | None,
+    server: Release | None = None,
+) -> tuple[Need, ...]:
     """What this call needs beyond the oldest release of the history: the route when it is
-    newer (or has gaps), and each field the call sets that is newer than its route. Cheap: a
-    few comparisons, and a walk of nested items only for the routes that list nested fields."""
+    newer (or has gaps), and each field the call sets that is newer than its route. A field
+    that ``server``, when known, already has is not looked for. Cheap: a few comparisons, and
+    for the routes that list nested fields one pass over the nested items."""
     floor = _release(oldest)
     found: list[Need] = []
     route = _release(endpoint.first_release)
@@ -102,30 +108,64 @@ def needs_of(endpoint: Endpoint, message: BaseModel | None, oldest: str | None) 
         found.append(Need(None, endpoint.first_release, endpoint.gaps))
     if message is None:
         return tuple(found)
-    for path, release in endpoint.later_fields:
-        if is_set(message, path):
-            found.append(Need(path, release))
+    later = endpoint.later_fields
+    if server is not None:
+        later = tuple((path, r) for path, r in later if (_release(r) or server) > server)
+    if later:
+        given = set().union(
+            *(_set_under(message, parent, names) for parent, names in _groups(later))
+        )
+        found += [Need(path, release) for path, release in later if path in given]
     for name, removed_in, back_in in endpoint.field_gaps:
-        if is_set(message, name):
+        if _set_under(message, (), frozenset({name})):
             found.append(Need(name, None, ((removed_in, back_in),)))
     return tuple(found)
 
 
-def is_set(message: BaseModel, path: str) -> bool:
-    """Whether the call gives a value to the field at ``path`` (dotted; through lists of nested
-    messages, any item counts). None and empty lists or maps are never sent: they do not count."""
-    return _is_set(message, path.split("."))
+@functools.cache
+def _groups(
+    later: tuple[tuple[str, str], ...],
+) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """Dotted field paths grouped by the message that holds them: ``metrics.model_id`` and
+    ``metrics.dataset_name`` -> ``(("metrics",), {"model_id", "dataset_name"})``."""
+    grouped: dict[tuple[str, ...], set[str]] = {}
+    for path, _ in later:
+        *parent, name = path.split(".")
+        grouped.setdefault(tuple(parent), set()).add(name)
+    return tuple((parent, frozenset(names)) for parent, names in grouped.items())
 
 
-def _is_set(value: Any, parts: Sequence[str]) -> bool:
-    if isinstance(value, list | tuple):
-        return any(_is_set(item, parts) for item in value)
-    if not isinstance(value, BaseModel) or parts[0] not in value.model_fields_set:
-        return False
-    item = getattr(value, parts[0], None)
-    if len(parts) > 1:
-        return _is_set(item, parts[1:])
-    return item is not None and item != [] and item != {}
+def _set_under(message: BaseModel, parent: tuple[str, ...], names: frozenset[str]) -> set[str]:
+    """The dotted paths of ``names`` that the call gives a value in any message at ``parent``
+    (through lists of nested messages). None and empty lists or maps are never sent: they do
+    not count."""
+    given: set[str] = set()
+    for item in _messages_at(message, parent):
+        for name in item.model_fields_set & names:
+            value = getattr(item, name, None)
+            if value is not None and value != [] and value != {}:
+                given.add(name)
+        if len(given) == len(names):
+            break
+    prefix = "".join(f"{part}." for part in parent)
+    return {prefix + name for name in given}
+
+
+def _messages_at(message: BaseModel, parts: Sequence[str]) -> list[BaseModel]:
+    """The messages the call gives at ``parts`` below ``message``: one level at a time, lists
+    flattened (a plain loop: a batch holds a thousand metrics)."""
+    level: list[Any] = [message]
+    for part in parts:
+        below: list[Any] = []
+        for item in level:
+            if isinstance(item, BaseModel) and part in item.model_fields_set:
+                value = getattr(item, part, None)
+                if isinstance(value, list | tuple):
+                    below.extend(value)
+                elif value is not None:
+                    below.append(value)
+        level = below
+    return [item for item in level if isinstance(item, BaseModel)]
 
 
 def _shortfall(need: Need, server: Release) -> str | None:
