@@ -301,3 +301,12 @@ def test_a_configured_release_needs_no_request() -> None:
 def test_off_checks_nothing_and_asks_nothing() -> None:
     knowledge = ServerRelease("off")
     assert knowledge.settled and not knowledge.checking and knowledge.release is None
+
+
+def test_a_field_the_known_server_already_has_is_not_looked_for() -> None:
+    endpoint = _endpoint("2.0.0", later_fields=(("metrics.model_id", "3.0.0"),))
+    linked = Metric(key="b", value=1.0, timestamp=1, step=0, model_id="m-1")
+    message = LogBatch(run_id="r", metrics=[linked])
+
+    assert needs_of(endpoint, message, "2.0.0", parse_release("3.17.2")) == ()
+    assert needs_of(endpoint, message, "2.0.0", parse_release("2.22.5")) != ()
