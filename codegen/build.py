@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 
-from codegen.compat_build import build_compatibility, later_request_fields
+from codegen.compat_build import build_compatibility, later_request_fields, nested_later_fields
 from codegen.grouping import model_modules, resource_modules
 from codegen.ir import (
     ApiModel,
@@ -70,6 +70,7 @@ def build_model(spec: Spec) -> ApiModel:
         modules,
         resources,
         build_compatibility(spec),
+        spec.history.releases[0] if spec.history is not None else None,
     )
 
 
@@ -93,6 +94,10 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
     py_names = {f.wire_name: f.py_name for f in fields}
     later = tuple(
         (py_names[name], release) for name, release in later_request_fields(spec, endpoint)
+    )
+    nested = tuple(
+        (".".join(safe_attribute(part) for part in path), release)
+        for path, release in nested_later_fields(spec, endpoint)
     )
     return EndpointModel(
         constant=_endpoint_constant(endpoint),
@@ -131,6 +136,13 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
             f for f in fields if pagination is None or f.wire_name != pagination.token_field
         ),
         later_fields=later,
+        checked_fields=later + nested,
+        gaps=tuple((g.removed_in, g.back_in) for g in endpoint.gaps),
+        field_gaps=tuple(
+            (py_names[f.name], g.removed_in, g.back_in)
+            for f in (request.fields if request else ())
+            for g in f.gaps
+        ),
     )
 
 
@@ -161,7 +173,10 @@ def _method_doc(endpoint: EndpointSpec, later: tuple[tuple[str, str], ...], serv
     lines = [f"{title}.", "", f"{route} ({served})." if served else f"{route}."]
     if later:
         newer = ", ".join(f"``{name}`` (MLflow >= {release})" for name, release in later)
-        lines.append(f"Fields added later: {newer}; an older server ignores them silently.")
+        lines.append(
+            f"Fields added later: {newer}; an older server would drop them silently, so setting "
+            "one raises ``UnsupportedByServer`` when the server's release is known to be older."
+        )
     if endpoint.deprecated:
         lines.append("Deprecated by MLflow: prefer its replacement where one exists.")
     if endpoint.note:

@@ -24,6 +24,32 @@ def later_request_fields(spec: Spec, endpoint: EndpointSpec) -> tuple[tuple[str,
     return _later(spec, endpoint.request, endpoint.first_release)
 
 
+def nested_later_fields(
+    spec: Spec, endpoint: EndpointSpec, depth: int = 3
+) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The fields of the request's nested messages that arrived after the route did, as wire
+    name paths (``("metrics", "model_id")``), so that a client can check them before sending; a
+    message met again on the way down is not walked twice."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(message: str, prefix: tuple[str, ...], seen: frozenset[str]) -> None:
+        younger = {name for name, _ in _later(spec, message, endpoint.first_release)}
+        for f in spec.messages[message].fields:
+            if f.type != "message" or f.ref is None or f.ref in seen or f.ref not in spec.messages:
+                continue
+            if f.name in younger:  # checked as a whole: its own parts need no entries
+                continue
+            path = (*prefix, f.name)
+            later = _later(spec, f.ref, endpoint.first_release)
+            found.extend(((*path, name), release) for name, release in later)
+            if len(path) < depth:
+                walk(f.ref, path, seen | {f.ref})
+
+    if endpoint.request is not None and endpoint.request in spec.messages:
+        walk(endpoint.request, (), frozenset({endpoint.request}))
+    return tuple(found)
+
+
 def _later(spec: Spec, message: str | None, than: str | None) -> tuple[tuple[str, str], ...]:
     if message is None or message not in spec.messages:
         return ()

@@ -124,6 +124,12 @@ class EndpointModel:
     page_fields: tuple[FieldModel, ...] = ()  # the ``*_iter`` arguments: no page token
     # Request fields younger than the route: (argument name, first release), in field order.
     later_fields: tuple[tuple[str, str], ...] = ()
+    # What a client checks against an older server: ``later_fields`` and the younger fields of
+    # nested request messages, as dotted attribute paths (``metrics.model_id``).
+    checked_fields: tuple[tuple[str, str], ...] = ()
+    gaps: tuple[tuple[str, str], ...] = ()  # releases without the route: (removed_in, back_in)
+    # Request fields that left and came back: (argument name, removed_in, back_in).
+    field_gaps: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def later_field_releases(self) -> dict[str, str]:
@@ -216,6 +222,8 @@ class ApiModel:
     modules: tuple[ModelModule, ...]
     resources: tuple[ResourceModule, ...] = ()
     compatibility: CompatibilityModel | None = None
+    # The oldest release the history read: what every route of that release needs goes unchecked.
+    oldest_release: str | None = None
 
     @property
     def client_resources(self) -> tuple[ResourceModule, ...]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mlflow_rest_sdk._generated.async_client import GeneratedAsyncMlflowClient
+from mlflow_rest_sdk._generated.endpoints import OLDEST_RELEASE, VERSION
 from mlflow_rest_sdk._generated.errors import ERROR_TYPES
 from mlflow_rest_sdk._generated.sync_client import GeneratedMlflowClient
 from mlflow_rest_sdk._recoveries import RECOVERIES
+from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import MlflowApiError
 from mlflow_rest_sdk._runtime.recovery import Recovery
 from mlflow_rest_sdk.artifacts import ArtifactsMixin, AsyncArtifactsMixin
@@ -25,6 +27,8 @@ class MlflowClient(ArtifactsMixin, BatchingMixin, GeneratedMlflowClient):
 
     _ERROR_TYPES: Mapping[str, type[MlflowApiError]] = ERROR_TYPES
     _RECOVERIES: Mapping[str, Recovery] = RECOVERIES
+    _OLDEST_RELEASE: str | None = OLDEST_RELEASE
+    _VERSION_ENDPOINT: Endpoint | None = VERSION
 
 
 class AsyncMlflowClient(AsyncArtifactsMixin, AsyncBatchingMixin, GeneratedAsyncMlflowClient):
@@ -36,3 +40,5 @@ class AsyncMlflowClient(AsyncArtifactsMixin, AsyncBatchingMixin, GeneratedAsyncM
 
     _ERROR_TYPES: Mapping[str, type[MlflowApiError]] = ERROR_TYPES
     _RECOVERIES: Mapping[str, Recovery] = RECOVERIES
+    _OLDEST_RELEASE: str | None = OLDEST_RELEASE
+    _VERSION_ENDPOINT: Endpoint | None = VERSION

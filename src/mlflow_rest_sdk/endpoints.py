@@ -7,7 +7,7 @@ regrouped at any regeneration.
 
 from __future__ import annotations
 
-from mlflow_rest_sdk._generated.endpoints import ALL_ENDPOINTS
+from mlflow_rest_sdk._generated.endpoints import ALL_ENDPOINTS, OLDEST_RELEASE
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 
-__all__ = ["ALL_ENDPOINTS", "Endpoint"]
+__all__ = ["ALL_ENDPOINTS", "OLDEST_RELEASE", "Endpoint"]

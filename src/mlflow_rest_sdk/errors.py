@@ -3,7 +3,9 @@
 ``MlflowApiError`` (with ``status_code``, ``error_code``, ``message``) for server answers, split
 by HTTP status family (``NotFound``...) and then by MLflow ``error_code``
 (``ResourceDoesNotExist``...); ``APIConnectionError`` when no answer came back;
-``RequestValidationError`` when a request was refused before sending.
+``RequestValidationError`` when a request was refused before sending; ``UnsupportedByServer``
+(and its route form ``EndpointNotServed``, also a ``NotFound``) when the server's MLflow release
+lacks the route or a field the call sets.
 """
 
 from mlflow_rest_sdk._generated.errors import *  # noqa: F403
@@ -16,6 +18,7 @@ from mlflow_rest_sdk._runtime.error_base import (
     APITimeoutError,
     BadRequest,
     Conflict,
+    EndpointNotServed,
     MlflowApiError,
     MlflowRestError,
     NotFound,
@@ -27,6 +30,7 @@ from mlflow_rest_sdk._runtime.error_base import (
     ServiceUnavailable,
     TooManyRequests,
     Unauthenticated,
+    UnsupportedByServer,
 )
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "BadRequest",
     "ConfigurationError",
     "Conflict",
+    "EndpointNotServed",
     "LoadLimitTimeout",
     "MlflowApiError",
     "MlflowRestError",
@@ -49,5 +54,6 @@ __all__ = [
     "ServiceUnavailable",
     "TooManyRequests",
     "Unauthenticated",
+    "UnsupportedByServer",
     *sorted({cls.__name__ for cls in ERROR_TYPES.values()}),
 ]

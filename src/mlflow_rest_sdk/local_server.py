@@ -58,7 +58,8 @@ DEFAULT_SERVER_ENV: Mapping[str, str] = {
 #: Bind addresses that clients reach through IPv4 loopback.
 _IPV4_LOOPBACK_ALIASES = frozenset({"", "0.0.0.0", "localhost"})
 _ADDRESS_IN_USE = "address already in use"
-_LISTENING_MARK = "Uvicorn running on"
+# What the server logs once it holds its port: uvicorn (MLflow 3.x) or gunicorn (older ones).
+_LISTENING_MARKS = ("Uvicorn running on", "Listening at: http")
 _PORT_ATTEMPTS = 3
 _LOG_TAIL_LINES = 40
 _POLL_INTERVAL = 0.2
@@ -147,7 +148,9 @@ class LocalMlflowServer:
     to ``log_path`` (default ``data_dir/mlflow-server.log``), never to our stdout.
     ``artifacts_destination`` is where the proxy stores artifacts: a folder (default
     ``data_dir/artifacts``) or an object-store URI such as ``s3://bucket/prefix`` (the store's
-    settings, e.g. ``MLFLOW_S3_ENDPOINT_URL``, go in ``extra_env``).
+    settings, e.g. ``MLFLOW_S3_ENDPOINT_URL``, go in ``extra_env``). ``mlflow_cli`` runs another
+    installation's ``mlflow`` (an older release in its own virtual environment); by default the
+    one beside this interpreter, else on ``PATH``.
     """
 
     def __init__(
@@ -163,8 +166,10 @@ class LocalMlflowServer:
         startup_timeout: float = 90.0,
         log_path: Path | None = None,
         artifacts_destination: Path | str | None = None,
+        mlflow_cli: Path | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self.mlflow_cli = mlflow_cli
         self.host = host
         self.workers = workers
         self.app_name = app_name
@@ -209,7 +214,7 @@ class LocalMlflowServer:
     def command(self) -> list[str]:
         """The command line that :meth:`start` runs (useful in logs and error messages)."""
         cmd = [
-            str(find_mlflow_cli()),
+            str(self.mlflow_cli or find_mlflow_cli()),
             "server",
             "--host",
             self.host,
@@ -321,9 +326,10 @@ class LocalMlflowServer:
                     f"mlflow server exited with code {returncode} during startup; "
                     f"last lines of {self.log_path}:\n{_tail(output)}"
                 )
-            # Uvicorn logs "running on" only once it holds the port: until then a /health answer
+            # The server logs "running on" only once it holds the port: until then a /health answer
             # could come from some other process that took our freshly picked port.
-            listening = _LISTENING_MARK in _read_from(self.log_path, log_offset)
+            output = _read_from(self.log_path, log_offset)
+            listening = any(mark in output for mark in _LISTENING_MARKS)
             if listening and _is_healthy(self.url, timeout=min(2.0, self.startup_timeout)):
                 return
             if time.monotonic() >= deadline:

@@ -201,3 +201,28 @@ def test_an_explicit_number_is_a_fixed_load_limit() -> None:
 def test_a_load_limit_that_is_no_limit_is_refused_naming_the_variable(value: str) -> None:
     with pytest.raises(ConfigurationError, match="MLFLOW_REST_LOAD_LIMIT"):
         build_config(URI, environ={"MLFLOW_REST_LOAD_LIMIT": value}, env_file=False)
+
+
+def test_the_server_version_is_learned_unless_configured() -> None:
+    assert build_config(URI, environ={}, env_file=False).server_version == "auto"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("OFF", "off"), ("Auto", "auto"), (" 2.22.5 ", "2.22.5")]
+)
+def test_the_server_version_comes_from_mlflow_rest_server_version(
+    value: str, expected: str
+) -> None:
+    environ = {"MLFLOW_REST_SERVER_VERSION": value}
+    assert build_config(URI, environ=environ, env_file=False).server_version == expected
+
+
+def test_an_explicit_server_version_wins_over_the_environment() -> None:
+    environ = {"MLFLOW_REST_SERVER_VERSION": "off"}
+    config = build_config(URI, server_version="3.0.1", environ=environ, env_file=False)
+    assert config.server_version == "3.0.1"
+
+
+def test_a_server_version_from_the_environment_that_is_no_release_names_the_variable() -> None:
+    with pytest.raises(ConfigurationError, match="MLFLOW_REST_SERVER_VERSION='newest'"):
+        build_config(URI, environ={"MLFLOW_REST_SERVER_VERSION": "newest"}, env_file=False)

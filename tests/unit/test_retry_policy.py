@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient, RetryPolicy
+from mlflow_rest_sdk import MLFLOW_VERSION, AsyncMlflowClient, MlflowClient, RetryPolicy
 from mlflow_rest_sdk._generated import endpoints
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.retry import (
@@ -37,6 +37,8 @@ from mlflow_rest_sdk.errors import (
 )
 
 URI = "http://127.0.0.1:9"
+#: The scripted server runs the release the SDK was generated from, so no call asks /version.
+SERVER_VERSION = MLFLOW_VERSION
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 #: No jitter, so that waits are exactly ``backoff_factor * 2 ** (attempt - 1)``.
 EXACT = RetryPolicy(backoff_factor=0.1, backoff_max=10.0, jitter=0.0, max_attempts=5)
@@ -207,7 +209,10 @@ class AsyncScript(Script):
 
 
 def _client(script: SyncScript, waits: list[float], policy: RetryPolicy = EXACT) -> MlflowClient:
-    return MlflowClient(URI, transport=script, retry=policy, env_file=False, sleep=waits.append)
+    return MlflowClient(
+        URI, transport=script, retry=policy, env_file=False, sleep=waits.append,
+        server_version=SERVER_VERSION,
+    )  # fmt: skip
 
 
 def test_two_503s_then_success_make_two_growing_waits() -> None:
@@ -343,7 +348,9 @@ async def test_the_async_client_waits_the_same_way() -> None:
 async def test_the_async_client_does_not_resend_a_create_whose_response_was_lost() -> None:
     script = AsyncScript(TransportTimeout("read timeout", url=URI), LOGGED_MODEL)
 
-    async with AsyncMlflowClient(URI, transport=script, retry=EXACT, env_file=False) as client:
+    async with AsyncMlflowClient(
+        URI, transport=script, retry=EXACT, env_file=False, server_version=SERVER_VERSION
+    ) as client:
         with pytest.raises(APITimeoutError):
             await client.create_logged_model(experiment_id="1")
 

@@ -1,5 +1,6 @@
 """What a client does without I/O, shared by the asyncio client and its derived blocking twin:
-configuration, request building, response decoding, error wording, the helpers' hooks."""
+configuration, request building, response decoding, error wording, what the server's release
+allows (``server_release``), the helpers' hooks."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ from mlflow_rest_sdk._runtime.load_limit import LoadLimit
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.recovery import Recovery
 from mlflow_rest_sdk._runtime.retry import RetryPolicy
+from mlflow_rest_sdk._runtime.server_release import (
+    Need,
+    ServerRelease,
+    needs_of,
+    not_served,
+    refusal,
+)
 from mlflow_rest_sdk._runtime.transport import (
     ConnectionRefused,
     HttpRequest,
@@ -34,6 +42,7 @@ from mlflow_rest_sdk._runtime.transport import (
     TransportError,
     TransportTimeout,
 )
+from mlflow_rest_sdk._runtime.urls import redact_url
 from mlflow_rest_sdk._runtime.wire import (
     build_http_request,
     call_timeouts,
@@ -48,10 +57,17 @@ logger = logging.getLogger("mlflow_rest_sdk")
 class _ClientCore:
     """Everything about a call that is not I/O: config, request building, decoding."""
 
-    def __init__(self, config: ClientConfig, error_types: Mapping[str, type[MlflowApiError]]):
+    def __init__(
+        self,
+        config: ClientConfig,
+        error_types: Mapping[str, type[MlflowApiError]],
+        oldest_release: str | None = None,
+    ):
         self.config = config
         self._error_types = error_types
         self._headers = {"User-Agent": config.user_agent, "Accept": "application/json"}
+        self._oldest = oldest_release
+        self.server = ServerRelease(config.server_version)
 
     def message(
         self,
@@ -103,7 +119,32 @@ class _ClientCore:
         return replace(request, headers={**request.headers, **self.config.auth.auth_headers()})
 
     def finish(self, endpoint: Endpoint, response: HttpResponse, response_type: type[Any]) -> Any:
+        if response.status_code == 404:
+            url = self.server_url(endpoint)
+            missing = not_served(endpoint, response, self.server.release, url, self._oldest)
+            if missing is not None:
+                raise missing
         return decode_response(endpoint, response, response_type, self._error_types)
+
+    def server_url(self, endpoint: Endpoint) -> str:
+        """The server this endpoint goes to, as error messages name it (no credentials)."""
+        return redact_url(self.config.base_url(registry=endpoint.is_registry))
+
+    def needs(self, endpoint: Endpoint, message: Message | None) -> tuple[Need, ...]:
+        """What the call needs of the server's release; nothing when checks are off, and for
+        registry calls sent to a separate registry server (whose release the client never
+        learns: the 404 rule still names what a missing route needs)."""
+        if not self.server.checking or (endpoint.is_registry and self.config.registry_uri):
+            return ()
+        return needs_of(endpoint, message, self._oldest, self.server.release)
+
+    def refuse_unmet(self, endpoint: Endpoint, needs: tuple[Need, ...]) -> None:
+        """Raise ``UnsupportedByServer`` when the known release lacks what the call needs."""
+        if self.server.release is None:
+            return
+        error = refusal(endpoint, needs, self.server.release, self.server_url(endpoint))
+        if error is not None:
+            raise error
 
     def retry_policy(self, override: RetryPolicy | None) -> RetryPolicy:
         return override or self.config.retry
@@ -131,11 +172,28 @@ def log_exchange(request: HttpRequest, response: HttpResponse, started: float) -
         )
 
 
+def log_server_release(url: str, knowledge: ServerRelease) -> None:
+    """One line when a client has asked its server's release: what it learned, or that it will
+    check nothing before sending."""
+    if knowledge.release is not None:
+        logger.debug("the server at %s runs MLflow %s", url, knowledge.release)
+    elif knowledge.settled:
+        logger.info(
+            "the server at %s did not say which MLflow release it runs (GET /version): calls "
+            "are sent unchecked",
+            url,
+        )
+
+
 class ClientCommon:
     """Configuration and hooks shared by both clients; the bases add sending and sleeping."""
 
     _ERROR_TYPES: Mapping[str, type[MlflowApiError]] = {}
     _RECOVERIES: Mapping[str, Recovery] = {}
+    # From the generated endpoint table: the history's oldest release (what needs no check) and
+    # the route that says the server's release. Without them, no call is checked.
+    _OLDEST_RELEASE: str | None = None
+    _VERSION_ENDPOINT: Endpoint | None = None
 
     def __init__(
         self,
@@ -152,6 +210,7 @@ class ClientCommon:
         tls: TlsConfig | None,
         retry: RetryPolicy | None,
         load_limit: LoadLimit | int | str | None,
+        server_version: str | None,
         env_file: str | Path | bool | None,
     ) -> None:
         resolved = config or build_config(
@@ -166,9 +225,10 @@ class ClientCommon:
             tls=tls,
             retry=retry,
             load_limit=load_limit,
+            server_version=server_version,
             env_file=env_file,
         )
-        self._core = _ClientCore(resolved, self._ERROR_TYPES)
+        self._core = _ClientCore(resolved, self._ERROR_TYPES, self._OLDEST_RELEASE)
 
     @property
     def config(self) -> ClientConfig:
@@ -177,6 +237,14 @@ class ClientCommon:
     @property
     def tracking_uri(self) -> str:
         return self._core.config.tracking_uri
+
+    @property
+    def server_version(self) -> str | None:
+        """The server's MLflow release as far as the client knows it now (configured, or
+        learned from ``GET /version`` by the first call that needed it); None while unknown.
+        Never sends a request."""
+        release = self._core.server.release
+        return release.text if release is not None else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(tracking_uri={self.tracking_uri!r})"

@@ -19,6 +19,7 @@ from mlflow_rest_sdk._runtime.auth import AuthProvider, BasicAuth, BearerToken, 
 from mlflow_rest_sdk._runtime.dotenv import read_env_file
 from mlflow_rest_sdk._runtime.load_limit import LoadLimit
 from mlflow_rest_sdk._runtime.retry import RetryPolicy
+from mlflow_rest_sdk._runtime.server_release import AUTO, OFF, parse_release
 from mlflow_rest_sdk._runtime.transport import PoolLimits, Timeouts, TlsConfig, TransportSettings
 
 logger = logging.getLogger("mlflow_rest_sdk")
@@ -84,6 +85,8 @@ class ClientConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     load_limit: LoadLimit = field(default_factory=LoadLimit)
     user_agent: str = "mlflow-rest-sdk"
+    # "auto" (learn it from GET /version when a call needs it), "off", or a release ("2.22.5").
+    server_version: str = AUTO
 
     def base_url(self, *, registry: bool) -> str:
         """Model-registry calls go to the registry server when one is configured."""
@@ -157,6 +160,7 @@ def build_config(
     tls: TlsConfig | None = None,
     retry: RetryPolicy | None = None,
     load_limit: LoadLimit | int | str | None = None,
+    server_version: str | None = None,
     env_file: str | Path | bool | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
@@ -176,6 +180,7 @@ def build_config(
         ),
         retry=retry or _retry(sources),
         load_limit=_load_limit(load_limit, sources),
+        server_version=_server_version(server_version, sources),
     )
 
 
@@ -290,6 +295,24 @@ def _load_limit(explicit: LoadLimit | int | str | None, sources: _Sources) -> Lo
         f"{source}={value!r} is not a load limit: use 'adaptive' (the default), 'off', or a "
         "number of requests in flight (e.g. 8)"
     )
+
+
+def _server_version(explicit: str | None, sources: _Sources) -> str:
+    """``"auto"`` (the default), ``"off"`` or a release; else ``MLFLOW_REST_SERVER_VERSION``."""
+    value, source = explicit, "server_version"
+    if value is None:
+        value, source = sources.get("MLFLOW_REST_SERVER_VERSION")
+    if value is None:
+        return AUTO
+    text = value.strip()
+    if text.lower() in (AUTO, OFF):
+        return text.lower()
+    if parse_release(text) is None:
+        raise ConfigurationError(
+            f"{source}={value!r} is not a server version: use 'auto' (the default: asked of the "
+            "server when a call needs it), 'off' (no checks), or an MLflow release such as 2.22.5"
+        )
+    return text
 
 
 def _fixed_load_limit(limit: int, source: str) -> LoadLimit:

@@ -1,4 +1,9 @@
-"""What the generated endpoint table says about one operation, as plain frozen data."""
+"""What the generated endpoint table says about one operation, as plain frozen data.
+
+Release facts come from the spec's history (``docs/compatibility.md``): versions are kept as the
+strings the spec has (``"3.0.0"``) and compared only when a call needs it
+(``_runtime/server_release.py``), so an endpoint costs nothing more to import.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,15 @@ class Endpoint:
     required: tuple[str, ...]
     pagination: Pagination | None = None
     defaults: tuple[tuple[str, int | str | bool], ...] = ()  # sent when the caller gives none
+    # The first MLflow release that serves the route (None: unknown, or no release serves it).
+    first_release: str | None = None
+    # Releases that did not serve it after all: (removed_in, back_in), oldest first.
+    gaps: tuple[tuple[str, str], ...] = ()
+    # Request fields younger than the route: (attribute path, first release), in field order; a
+    # field of a nested message is a dotted path through lists and messages (``metrics.model_id``).
+    later_fields: tuple[tuple[str, str], ...] = ()
+    # Request fields that left and came back: (attribute name, removed_in, back_in).
+    field_gaps: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_registry(self) -> bool:

@@ -100,6 +100,59 @@ class ServiceUnavailable(ServerError):
     """HTTP 502/503/504."""
 
 
+class UnsupportedByServer(MlflowApiError):
+    """The server's MLflow release lacks what the call needs: a route, or a field it would
+    silently drop. Raised before anything is sent when the server's release is known
+    (``sent`` False), or from a 404 whose body is not MLflow's on a route the spec knows
+    (``sent`` True). ``needs`` is the release that would do (None when no release the SDK knows
+    serves it), ``server_release`` the server's (None: unknown), ``field`` the request field
+    (None: the route itself). A field refused before sending has ``status_code`` 0: no answer
+    came, and the old server would have answered 200 without storing the field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        needs: str | None,
+        server_release: str | None,
+        server_url: str,
+        field: str | None = None,
+        sent: bool = False,
+        status_code: int = 0,
+    ) -> None:
+        super().__init__(message, status_code=status_code, error_code=None, operation=operation)
+        self.needs = needs
+        self.server_release = server_release
+        self.server_url = server_url
+        self.field = field
+        self.sent = sent
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class EndpointNotServed(UnsupportedByServer, NotFound):
+    """The route itself is missing from the server's release. Also a :class:`NotFound` with
+    ``status_code`` 404 (what that server answers the route), so code that caught the old
+    server's 404 keeps working."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        needs: str | None,
+        server_release: str | None,
+        server_url: str,
+        sent: bool = False,
+    ) -> None:
+        super().__init__(
+            message, operation=operation, needs=needs, server_release=server_release,
+            server_url=server_url, sent=sent, status_code=404,
+        )  # fmt: skip
+
+
 STATUS_FAMILIES: dict[int, type[MlflowApiError]] = {
     400: BadRequest,
     401: Unauthenticated,

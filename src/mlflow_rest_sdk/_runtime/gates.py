@@ -1,6 +1,7 @@
 """Waiting for a request slot, one shim per world: a thread blocks on an event, a task awaits a
-future. The request path (written once, in ``_async/client_base.py``) calls ``AsyncGate``; its
-derived blocking twin calls ``Gate``. Queueing, limits and statistics live in ``admission``."""
+future. The request path (written once, in ``_async/client_base.py``) calls ``AsyncGate`` and
+``async_lock``; its derived blocking twin calls ``Gate`` and ``sync_lock``. Queueing, limits and
+statistics live in ``admission``."""
 
 from __future__ import annotations
 
@@ -85,6 +86,16 @@ class AsyncGate(_GateCommon):
             self._admission.abandon(ticket)
             raise
         return ticket
+
+
+def sync_lock() -> threading.Lock:
+    """A lock for one thread at a time (the blocking twin of :func:`async_lock`)."""
+    return threading.Lock()
+
+
+def async_lock() -> asyncio.Lock:
+    """A lock for one task at a time; bound to the event loop it is first awaited on."""
+    return asyncio.Lock()
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

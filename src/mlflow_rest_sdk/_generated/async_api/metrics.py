@@ -49,7 +49,8 @@ class AsyncMetricsApi(AsyncClientBase):
 
         ``GET /api/2.0/mlflow/metrics/get-history`` (MLflow >= 2.0.0).
         Fields added later: ``page_token`` (MLflow >= 2.1.0), ``max_results`` (MLflow >=
-        2.1.0); an older server ignores them silently.
+        2.1.0); an older server would drop them silently, so setting one raises
+        ``UnsupportedByServer`` when the server's release is known to be older.
         Idempotent: retried on transient failures.
         """
         return await self._call(

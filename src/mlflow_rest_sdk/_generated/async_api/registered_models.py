@@ -144,8 +144,9 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
         """Create RegisteredModel.
 
         ``POST /api/2.0/mlflow/registered-models/create`` (MLflow >= 2.0.0).
-        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server ignores
-        them silently.
+        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server would
+        drop them silently, so setting one raises ``UnsupportedByServer`` when the server's
+        release is known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -386,8 +387,9 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
         """Update RegisteredModel.
 
         ``PATCH /api/2.0/mlflow/registered-models/update`` (MLflow >= 2.0.0).
-        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server ignores
-        them silently.
+        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server would
+        drop them silently, so setting one raises ``UnsupportedByServer`` when the server's
+        release is known to be older.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -213,8 +213,9 @@ class AsyncRunsApi(AsyncClientBase):
         """Log Inputs.
 
         ``POST /api/2.0/mlflow/runs/log-inputs`` (MLflow >= 2.4.0).
-        Fields added later: ``models`` (MLflow >= 3.0.0); an older server ignores them
-        silently.
+        Fields added later: ``models`` (MLflow >= 3.0.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -248,7 +249,9 @@ class AsyncRunsApi(AsyncClientBase):
 
         ``POST /api/2.0/mlflow/runs/log-metric`` (MLflow >= 2.0.0).
         Fields added later: ``model_id`` (MLflow >= 3.0.0), ``dataset_name`` (MLflow >=
-        3.0.0), ``dataset_digest`` (MLflow >= 3.0.0); an older server ignores them silently.
+        3.0.0), ``dataset_digest`` (MLflow >= 3.0.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Idempotent: retried on transient failures.
         """
         return await self._call(

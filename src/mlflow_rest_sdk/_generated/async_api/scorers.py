@@ -106,8 +106,9 @@ class AsyncScorersApi(AsyncClientBase):
         """List Scorers.
 
         ``GET /api/3.0/mlflow/scorers/list`` (MLflow >= 3.4.0).
-        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
-        them silently.
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server would drop
+        them silently, so setting one raises ``UnsupportedByServer`` when the server's release
+        is known to be older.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -69,6 +69,9 @@ from .version import *  # noqa: F403
 from .webhooks import *  # noqa: F403
 from .workspaces import *  # noqa: F403
 
+# The oldest MLflow release the spec's history read: the client checks only what is newer.
+OLDEST_RELEASE: Final[str | None] = "2.0.0"
+
 ALL_ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     artifacts.LIST_PROXIED_ARTIFACTS,
     artifacts.DELETE_ARTIFACT,

@@ -28,6 +28,7 @@ LIST_PROXIED_ARTIFACTS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 DELETE_ARTIFACT: Final = Endpoint(
     operation="delete_artifact",
@@ -45,6 +46,7 @@ DELETE_ARTIFACT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 DOWNLOAD_ARTIFACT: Final = Endpoint(
     operation="download_artifact",
@@ -62,6 +64,7 @@ DOWNLOAD_ARTIFACT: Final = Endpoint(
     response_body="raw",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 UPLOAD_ARTIFACT: Final = Endpoint(
     operation="upload_artifact",
@@ -79,6 +82,7 @@ UPLOAD_ARTIFACT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 LIST_ARTIFACTS: Final = Endpoint(
     operation="list_artifacts",
@@ -90,6 +94,7 @@ LIST_ARTIFACTS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -108,6 +113,7 @@ CREATE_PRESIGNED_DOWNLOAD_URL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.15.0",
 )
 CREATE_PRESIGNED_UPLOAD_URL: Final = Endpoint(
     operation="create_presigned_upload_url",
@@ -119,6 +125,8 @@ CREATE_PRESIGNED_UPLOAD_URL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.12.0",
+    later_fields=(("model_id", "3.17.0"),),
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -34,6 +34,7 @@ CREATE_DATASET: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("name",),
+    first_release="3.4.0",
 )
 SEARCH_EVALUATION_DATASETS_GET: Final = Endpoint(
     operation="search_evaluation_datasets",
@@ -45,6 +46,7 @@ SEARCH_EVALUATION_DATASETS_GET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -63,6 +65,7 @@ SEARCH_EVALUATION_DATASETS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -87,6 +90,7 @@ DELETE_DATASET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("dataset_id",),
+    first_release="3.4.0",
 )
 GET_DATASET: Final = Endpoint(
     operation="get_dataset",
@@ -104,6 +108,7 @@ GET_DATASET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("dataset_id",),
+    first_release="3.4.0",
 )
 ADD_DATASET_TO_EXPERIMENTS: Final = Endpoint(
     operation="add_dataset_to_experiments",
@@ -121,6 +126,7 @@ ADD_DATASET_TO_EXPERIMENTS: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("dataset_id",),
+    first_release="3.7.0",
 )
 GET_DATASET_EXPERIMENT_IDS: Final = Endpoint(
     operation="get_dataset_experiment_ids",
@@ -138,6 +144,7 @@ GET_DATASET_EXPERIMENT_IDS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("dataset_id",),
+    first_release="3.4.0",
 )
 DELETE_DATASET_RECORDS: Final = Endpoint(
     operation="delete_dataset_records",
@@ -155,6 +162,7 @@ DELETE_DATASET_RECORDS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("dataset_id",),
+    first_release="3.10.0",
 )
 GET_DATASET_RECORDS: Final = Endpoint(
     operation="get_dataset_records",
@@ -172,6 +180,7 @@ GET_DATASET_RECORDS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("dataset_id",),
+    first_release="3.4.0",
 )
 UPSERT_DATASET_RECORDS: Final = Endpoint(
     operation="upsert_dataset_records",
@@ -192,6 +201,7 @@ UPSERT_DATASET_RECORDS: Final = Endpoint(
         "dataset_id",
         "records",
     ),
+    first_release="3.4.0",
 )
 REMOVE_DATASET_FROM_EXPERIMENTS: Final = Endpoint(
     operation="remove_dataset_from_experiments",
@@ -209,6 +219,7 @@ REMOVE_DATASET_FROM_EXPERIMENTS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("dataset_id",),
+    first_release="3.7.0",
 )
 SET_DATASET_TAGS: Final = Endpoint(
     operation="set_dataset_tags",
@@ -229,6 +240,7 @@ SET_DATASET_TAGS: Final = Endpoint(
         "dataset_id",
         "tags",
     ),
+    first_release="3.4.0",
 )
 DELETE_DATASET_TAG: Final = Endpoint(
     operation="delete_dataset_tag",
@@ -254,6 +266,7 @@ DELETE_DATASET_TAG: Final = Endpoint(
         "dataset_id",
         "key",
     ),
+    first_release="3.4.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

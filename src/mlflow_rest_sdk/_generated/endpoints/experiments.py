@@ -31,6 +31,7 @@ CREATE_EXPERIMENT: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("name",),
+    first_release="2.0.0",
 )
 DELETE_EXPERIMENT: Final = Endpoint(
     operation="delete_experiment",
@@ -42,6 +43,7 @@ DELETE_EXPERIMENT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="2.0.0",
 )
 DELETE_EXPERIMENT_TAG: Final = Endpoint(
     operation="delete_experiment_tag",
@@ -56,6 +58,7 @@ DELETE_EXPERIMENT_TAG: Final = Endpoint(
         "experiment_id",
         "key",
     ),
+    first_release="3.2.0",
 )
 GET_EXPERIMENT: Final = Endpoint(
     operation="get_experiment",
@@ -67,6 +70,7 @@ GET_EXPERIMENT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="2.0.0",
 )
 GET_EXPERIMENT_BY_NAME: Final = Endpoint(
     operation="get_experiment_by_name",
@@ -78,6 +82,7 @@ GET_EXPERIMENT_BY_NAME: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_name",),
+    first_release="2.0.0",
 )
 RESTORE_EXPERIMENT: Final = Endpoint(
     operation="restore_experiment",
@@ -89,6 +94,7 @@ RESTORE_EXPERIMENT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="2.0.0",
 )
 SEARCH_EXPERIMENTS_GET: Final = Endpoint(
     operation="search_experiments",
@@ -101,6 +107,7 @@ SEARCH_EXPERIMENTS_GET: Final = Endpoint(
     idempotent=True,
     required=(),
     defaults=(("max_results", 1000),),
+    first_release="2.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -120,6 +127,7 @@ SEARCH_EXPERIMENTS: Final = Endpoint(
     idempotent=True,
     required=(),
     defaults=(("max_results", 1000),),
+    first_release="2.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -142,6 +150,7 @@ SET_EXPERIMENT_TAG: Final = Endpoint(
         "key",
         "value",
     ),
+    first_release="2.0.0",
 )
 UPDATE_EXPERIMENT: Final = Endpoint(
     operation="update_experiment",
@@ -153,6 +162,7 @@ UPDATE_EXPERIMENT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="2.0.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

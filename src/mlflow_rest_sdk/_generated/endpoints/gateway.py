@@ -57,6 +57,8 @@ CREATE_BUDGET_POLICY: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.11.0",
+    later_fields=(("target_value", "3.15.0"),),
 )
 DELETE_BUDGET_POLICY: Final = Endpoint(
     operation="delete_budget_policy",
@@ -68,6 +70,7 @@ DELETE_BUDGET_POLICY: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
 )
 GET_BUDGET_POLICY: Final = Endpoint(
     operation="get_budget_policy",
@@ -79,6 +82,7 @@ GET_BUDGET_POLICY: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
 )
 LIST_BUDGET_POLICIES: Final = Endpoint(
     operation="list_budget_policies",
@@ -90,6 +94,7 @@ LIST_BUDGET_POLICIES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -108,6 +113,8 @@ UPDATE_BUDGET_POLICY: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
+    later_fields=(("target_value", "3.15.0"),),
 )
 LIST_BUDGET_WINDOWS: Final = Endpoint(
     operation="list_budget_windows",
@@ -119,6 +126,7 @@ LIST_BUDGET_WINDOWS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
 )
 CREATE_ENDPOINT_BINDING: Final = Endpoint(
     operation="create_endpoint_binding",
@@ -130,6 +138,7 @@ CREATE_ENDPOINT_BINDING: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.8.0",
 )
 DELETE_ENDPOINT_BINDING: Final = Endpoint(
     operation="delete_endpoint_binding",
@@ -141,6 +150,7 @@ DELETE_ENDPOINT_BINDING: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 LIST_ENDPOINT_BINDINGS: Final = Endpoint(
     operation="list_endpoint_bindings",
@@ -152,6 +162,7 @@ LIST_ENDPOINT_BINDINGS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 CREATE_GATEWAY_ENDPOINT: Final = Endpoint(
     operation="create_gateway_endpoint",
@@ -163,6 +174,14 @@ CREATE_GATEWAY_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.8.0",
+    later_fields=(
+        ("model_configs", "3.9.0"),
+        ("routing_strategy", "3.9.0"),
+        ("fallback_config", "3.9.0"),
+        ("experiment_id", "3.10.0"),
+        ("usage_tracking", "3.10.0"),
+    ),
 )
 DELETE_GATEWAY_ENDPOINT: Final = Endpoint(
     operation="delete_gateway_endpoint",
@@ -174,6 +193,7 @@ DELETE_GATEWAY_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 DELETE_GATEWAY_ENDPOINT_TAG: Final = Endpoint(
     operation="delete_gateway_endpoint_tag",
@@ -185,6 +205,7 @@ DELETE_GATEWAY_ENDPOINT_TAG: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 GET_GATEWAY_ENDPOINT: Final = Endpoint(
     operation="get_gateway_endpoint",
@@ -196,6 +217,7 @@ GET_GATEWAY_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 LIST_GATEWAY_ENDPOINTS: Final = Endpoint(
     operation="list_gateway_endpoints",
@@ -207,6 +229,7 @@ LIST_GATEWAY_ENDPOINTS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 ATTACH_MODEL_TO_ENDPOINT: Final = Endpoint(
     operation="attach_model_to_endpoint",
@@ -218,6 +241,8 @@ ATTACH_MODEL_TO_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.8.0",
+    later_fields=(("model_config_", "3.9.0"),),
 )
 DETACH_MODEL_FROM_ENDPOINT: Final = Endpoint(
     operation="detach_model_from_endpoint",
@@ -229,6 +254,7 @@ DETACH_MODEL_FROM_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 SET_GATEWAY_ENDPOINT_TAG: Final = Endpoint(
     operation="set_gateway_endpoint_tag",
@@ -240,6 +266,7 @@ SET_GATEWAY_ENDPOINT_TAG: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 UPDATE_GATEWAY_ENDPOINT: Final = Endpoint(
     operation="update_gateway_endpoint",
@@ -251,6 +278,14 @@ UPDATE_GATEWAY_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
+    later_fields=(
+        ("model_configs", "3.9.0"),
+        ("routing_strategy", "3.9.0"),
+        ("fallback_config", "3.9.0"),
+        ("experiment_id", "3.10.0"),
+        ("usage_tracking", "3.10.0"),
+    ),
 )
 ADD_GUARDRAIL_TO_ENDPOINT: Final = Endpoint(
     operation="add_guardrail_to_endpoint",
@@ -262,6 +297,7 @@ ADD_GUARDRAIL_TO_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.12.0",
 )
 CREATE_GATEWAY_GUARDRAIL: Final = Endpoint(
     operation="create_gateway_guardrail",
@@ -273,6 +309,7 @@ CREATE_GATEWAY_GUARDRAIL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.12.0",
 )
 DELETE_GATEWAY_GUARDRAIL: Final = Endpoint(
     operation="delete_gateway_guardrail",
@@ -284,6 +321,7 @@ DELETE_GATEWAY_GUARDRAIL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
 )
 GET_GATEWAY_GUARDRAIL: Final = Endpoint(
     operation="get_gateway_guardrail",
@@ -295,6 +333,7 @@ GET_GATEWAY_GUARDRAIL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
 )
 LIST_GATEWAY_GUARDRAILS: Final = Endpoint(
     operation="list_gateway_guardrails",
@@ -306,6 +345,7 @@ LIST_GATEWAY_GUARDRAILS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -324,6 +364,7 @@ LIST_ENDPOINT_GUARDRAIL_CONFIGS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
 )
 REMOVE_GUARDRAIL_FROM_ENDPOINT: Final = Endpoint(
     operation="remove_guardrail_from_endpoint",
@@ -335,6 +376,7 @@ REMOVE_GUARDRAIL_FROM_ENDPOINT: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
 )
 UPDATE_ENDPOINT_GUARDRAIL_CONFIG: Final = Endpoint(
     operation="update_endpoint_guardrail_config",
@@ -346,6 +388,7 @@ UPDATE_ENDPOINT_GUARDRAIL_CONFIG: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
 )
 CREATE_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     operation="create_gateway_model_definition",
@@ -357,6 +400,7 @@ CREATE_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.8.0",
 )
 DELETE_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     operation="delete_gateway_model_definition",
@@ -368,6 +412,7 @@ DELETE_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 GET_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     operation="get_gateway_model_definition",
@@ -379,6 +424,7 @@ GET_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 LIST_GATEWAY_MODEL_DEFINITIONS: Final = Endpoint(
     operation="list_gateway_model_definitions",
@@ -390,6 +436,7 @@ LIST_GATEWAY_MODEL_DEFINITIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 UPDATE_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     operation="update_gateway_model_definition",
@@ -401,6 +448,7 @@ UPDATE_GATEWAY_MODEL_DEFINITION: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 CREATE_GATEWAY_SECRET: Final = Endpoint(
     operation="create_gateway_secret",
@@ -412,6 +460,8 @@ CREATE_GATEWAY_SECRET: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.8.0",
+    later_fields=(("auth_config", "3.9.0"),),
 )
 DELETE_GATEWAY_SECRET: Final = Endpoint(
     operation="delete_gateway_secret",
@@ -423,6 +473,7 @@ DELETE_GATEWAY_SECRET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 GET_GATEWAY_SECRET_INFO: Final = Endpoint(
     operation="get_gateway_secret_info",
@@ -434,6 +485,7 @@ GET_GATEWAY_SECRET_INFO: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 LIST_GATEWAY_SECRET_INFOS: Final = Endpoint(
     operation="list_gateway_secret_infos",
@@ -445,6 +497,7 @@ LIST_GATEWAY_SECRET_INFOS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
 )
 UPDATE_GATEWAY_SECRET: Final = Endpoint(
     operation="update_gateway_secret",
@@ -456,6 +509,8 @@ UPDATE_GATEWAY_SECRET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.8.0",
+    later_fields=(("auth_config", "3.9.0"),),
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -22,6 +22,7 @@ HEALTH: Final = Endpoint(
     response_body="text",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

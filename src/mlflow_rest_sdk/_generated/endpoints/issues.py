@@ -29,6 +29,7 @@ CREATE_ISSUE: Final = Endpoint(
         "name",
         "description",
     ),
+    first_release="3.11.0",
 )
 SEARCH_ISSUES: Final = Endpoint(
     operation="search_issues",
@@ -40,6 +41,7 @@ SEARCH_ISSUES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -64,6 +66,7 @@ GET_ISSUE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("issue_id",),
+    first_release="3.11.0",
 )
 UPDATE_ISSUE: Final = Endpoint(
     operation="update_issue",
@@ -81,6 +84,7 @@ UPDATE_ISSUE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("issue_id",),
+    first_release="3.11.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -32,6 +32,7 @@ CREATE_LABEL_SCHEMA: Final = Endpoint(
         "type",
         "input",
     ),
+    first_release="3.14.0",
 )
 DELETE_LABEL_SCHEMA: Final = Endpoint(
     operation="delete_label_schema",
@@ -43,6 +44,7 @@ DELETE_LABEL_SCHEMA: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("schema_id",),
+    first_release="3.14.0",
 )
 GET_LABEL_SCHEMA: Final = Endpoint(
     operation="get_label_schema",
@@ -54,6 +56,7 @@ GET_LABEL_SCHEMA: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("schema_id",),
+    first_release="3.14.0",
 )
 GET_LABEL_SCHEMA_BY_NAME: Final = Endpoint(
     operation="get_label_schema_by_name",
@@ -68,6 +71,7 @@ GET_LABEL_SCHEMA_BY_NAME: Final = Endpoint(
         "experiment_id",
         "name",
     ),
+    first_release="3.14.0",
 )
 LIST_LABEL_SCHEMAS: Final = Endpoint(
     operation="list_label_schemas",
@@ -79,6 +83,7 @@ LIST_LABEL_SCHEMAS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="3.14.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -97,6 +102,7 @@ UPDATE_LABEL_SCHEMA: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("schema_id",),
+    first_release="3.14.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

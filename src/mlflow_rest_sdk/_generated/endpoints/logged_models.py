@@ -30,6 +30,7 @@ CREATE_LOGGED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("experiment_id",),
+    first_release="3.0.0",
 )
 SEARCH_LOGGED_MODELS: Final = Endpoint(
     operation="search_logged_models",
@@ -41,6 +42,7 @@ SEARCH_LOGGED_MODELS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -65,6 +67,7 @@ DELETE_LOGGED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("model_id",),
+    first_release="3.0.0",
 )
 GET_LOGGED_MODEL: Final = Endpoint(
     operation="get_logged_model",
@@ -82,6 +85,7 @@ GET_LOGGED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("model_id",),
+    first_release="3.0.0",
 )
 FINALIZE_LOGGED_MODEL: Final = Endpoint(
     operation="finalize_logged_model",
@@ -102,6 +106,7 @@ FINALIZE_LOGGED_MODEL: Final = Endpoint(
         "model_id",
         "status",
     ),
+    first_release="3.0.0",
 )
 LIST_LOGGED_MODEL_ARTIFACTS: Final = Endpoint(
     operation="list_logged_model_artifacts",
@@ -119,6 +124,7 @@ LIST_LOGGED_MODEL_ARTIFACTS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("model_id",),
+    first_release="3.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -143,6 +149,7 @@ LOG_LOGGED_MODEL_PARAMS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("model_id",),
+    first_release="3.0.0",
 )
 SET_LOGGED_MODEL_TAGS: Final = Endpoint(
     operation="set_logged_model_tags",
@@ -160,6 +167,7 @@ SET_LOGGED_MODEL_TAGS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("model_id",),
+    first_release="3.0.0",
 )
 DELETE_LOGGED_MODEL_TAG: Final = Endpoint(
     operation="delete_logged_model_tag",
@@ -185,6 +193,7 @@ DELETE_LOGGED_MODEL_TAG: Final = Endpoint(
         "model_id",
         "tag_key",
     ),
+    first_release="3.0.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -23,6 +23,11 @@ GET_METRIC_HISTORY: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("metric_key",),
+    first_release="2.0.0",
+    later_fields=(
+        ("page_token", "2.1.0"),
+        ("max_results", "2.1.0"),
+    ),
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -41,6 +46,7 @@ GET_METRIC_HISTORY_BULK_INTERVAL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("metric_key",),
+    first_release="2.11.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

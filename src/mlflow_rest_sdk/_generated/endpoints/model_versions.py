@@ -33,6 +33,8 @@ CREATE_MODEL_VERSION: Final = Endpoint(
         "name",
         "source",
     ),
+    first_release="2.0.0",
+    later_fields=(("model_id", "3.0.0"),),
 )
 DELETE_MODEL_VERSION: Final = Endpoint(
     operation="delete_model_version",
@@ -47,6 +49,7 @@ DELETE_MODEL_VERSION: Final = Endpoint(
         "name",
         "version",
     ),
+    first_release="2.0.0",
 )
 DELETE_MODEL_VERSION_TAG: Final = Endpoint(
     operation="delete_model_version_tag",
@@ -62,6 +65,7 @@ DELETE_MODEL_VERSION_TAG: Final = Endpoint(
         "version",
         "key",
     ),
+    first_release="2.0.0",
 )
 GET_MODEL_VERSION: Final = Endpoint(
     operation="get_model_version",
@@ -76,6 +80,7 @@ GET_MODEL_VERSION: Final = Endpoint(
         "name",
         "version",
     ),
+    first_release="2.0.0",
 )
 GET_MODEL_VERSION_DOWNLOAD_URI: Final = Endpoint(
     operation="get_model_version_download_uri",
@@ -90,6 +95,7 @@ GET_MODEL_VERSION_DOWNLOAD_URI: Final = Endpoint(
         "name",
         "version",
     ),
+    first_release="2.0.0",
 )
 SEARCH_MODEL_VERSIONS: Final = Endpoint(
     operation="search_model_versions",
@@ -101,6 +107,7 @@ SEARCH_MODEL_VERSIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -124,6 +131,7 @@ SET_MODEL_VERSION_TAG: Final = Endpoint(
         "key",
         "value",
     ),
+    first_release="2.0.0",
 )
 TRANSITION_MODEL_VERSION_STAGE: Final = Endpoint(
     operation="transition_model_version_stage",
@@ -140,6 +148,7 @@ TRANSITION_MODEL_VERSION_STAGE: Final = Endpoint(
         "stage",
         "archive_existing_versions",
     ),
+    first_release="2.0.0",
 )
 UPDATE_MODEL_VERSION: Final = Endpoint(
     operation="update_model_version",
@@ -154,6 +163,7 @@ UPDATE_MODEL_VERSION: Final = Endpoint(
         "name",
         "version",
     ),
+    first_release="2.0.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -30,6 +30,7 @@ ABORT_MULTIPART_UPLOAD: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.9.0",
 )
 COMPLETE_MULTIPART_UPLOAD: Final = Endpoint(
     operation="complete_multipart_upload",
@@ -47,6 +48,8 @@ COMPLETE_MULTIPART_UPLOAD: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="2.9.0",
+    later_fields=(("parts.url", "2.10.0"),),
 )
 CREATE_MULTIPART_UPLOAD: Final = Endpoint(
     operation="create_multipart_upload",
@@ -64,6 +67,7 @@ CREATE_MULTIPART_UPLOAD: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="2.9.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -28,6 +28,7 @@ GET_PRESIGNED_DOWNLOAD_URL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

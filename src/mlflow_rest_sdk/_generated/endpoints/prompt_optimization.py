@@ -27,6 +27,7 @@ CREATE_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.10.0",
 )
 SEARCH_PROMPT_OPTIMIZATION_JOBS_GET: Final = Endpoint(
     operation="search_prompt_optimization_jobs",
@@ -38,6 +39,7 @@ SEARCH_PROMPT_OPTIMIZATION_JOBS_GET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 SEARCH_PROMPT_OPTIMIZATION_JOBS: Final = Endpoint(
     operation="search_prompt_optimization_jobs",
@@ -49,6 +51,7 @@ SEARCH_PROMPT_OPTIMIZATION_JOBS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 DELETE_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     operation="delete_prompt_optimization_job",
@@ -66,6 +69,7 @@ DELETE_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 GET_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     operation="get_prompt_optimization_job",
@@ -83,6 +87,7 @@ GET_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 CANCEL_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     operation="cancel_prompt_optimization_job",
@@ -100,6 +105,7 @@ CANCEL_PROMPT_OPTIMIZATION_JOB: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.10.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -37,6 +37,7 @@ DELETE_REGISTERED_MODEL_ALIAS: Final = Endpoint(
         "name",
         "alias",
     ),
+    first_release="2.3.0",
 )
 GET_MODEL_VERSION_BY_ALIAS: Final = Endpoint(
     operation="get_model_version_by_alias",
@@ -51,6 +52,7 @@ GET_MODEL_VERSION_BY_ALIAS: Final = Endpoint(
         "name",
         "alias",
     ),
+    first_release="2.3.0",
 )
 SET_REGISTERED_MODEL_ALIAS: Final = Endpoint(
     operation="set_registered_model_alias",
@@ -66,6 +68,7 @@ SET_REGISTERED_MODEL_ALIAS: Final = Endpoint(
         "alias",
         "version",
     ),
+    first_release="2.3.0",
 )
 CREATE_REGISTERED_MODEL: Final = Endpoint(
     operation="create_registered_model",
@@ -77,6 +80,8 @@ CREATE_REGISTERED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("name",),
+    first_release="2.0.0",
+    later_fields=(("deployment_job_id", "3.0.0"),),
 )
 DELETE_REGISTERED_MODEL: Final = Endpoint(
     operation="delete_registered_model",
@@ -88,6 +93,7 @@ DELETE_REGISTERED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("name",),
+    first_release="2.0.0",
 )
 DELETE_REGISTERED_MODEL_TAG: Final = Endpoint(
     operation="delete_registered_model_tag",
@@ -102,6 +108,7 @@ DELETE_REGISTERED_MODEL_TAG: Final = Endpoint(
         "name",
         "key",
     ),
+    first_release="2.0.0",
 )
 GET_REGISTERED_MODEL: Final = Endpoint(
     operation="get_registered_model",
@@ -113,6 +120,7 @@ GET_REGISTERED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("name",),
+    first_release="2.0.0",
 )
 GET_LATEST_VERSIONS_GET: Final = Endpoint(
     operation="get_latest_versions",
@@ -124,6 +132,7 @@ GET_LATEST_VERSIONS_GET: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("name",),
+    first_release="2.0.0",
 )
 GET_LATEST_VERSIONS: Final = Endpoint(
     operation="get_latest_versions",
@@ -135,6 +144,7 @@ GET_LATEST_VERSIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("name",),
+    first_release="2.0.0",
 )
 RENAME_REGISTERED_MODEL: Final = Endpoint(
     operation="rename_registered_model",
@@ -146,6 +156,7 @@ RENAME_REGISTERED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("name",),
+    first_release="2.0.0",
 )
 SEARCH_REGISTERED_MODELS: Final = Endpoint(
     operation="search_registered_models",
@@ -157,6 +168,7 @@ SEARCH_REGISTERED_MODELS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -179,6 +191,7 @@ SET_REGISTERED_MODEL_TAG: Final = Endpoint(
         "key",
         "value",
     ),
+    first_release="2.0.0",
 )
 UPDATE_REGISTERED_MODEL: Final = Endpoint(
     operation="update_registered_model",
@@ -190,6 +203,8 @@ UPDATE_REGISTERED_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("name",),
+    first_release="2.0.0",
+    later_fields=(("deployment_job_id", "3.0.0"),),
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

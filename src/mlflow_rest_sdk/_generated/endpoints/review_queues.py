@@ -36,6 +36,7 @@ CREATE_REVIEW_QUEUE: Final = Endpoint(
         "name",
         "queue_type",
     ),
+    first_release="3.14.0",
 )
 DELETE_REVIEW_QUEUE: Final = Endpoint(
     operation="delete_review_queue",
@@ -47,6 +48,7 @@ DELETE_REVIEW_QUEUE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("queue_id",),
+    first_release="3.14.0",
 )
 GET_REVIEW_QUEUE: Final = Endpoint(
     operation="get_review_queue",
@@ -58,6 +60,7 @@ GET_REVIEW_QUEUE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("queue_id",),
+    first_release="3.14.0",
 )
 GET_REVIEW_QUEUE_BY_NAME: Final = Endpoint(
     operation="get_review_queue_by_name",
@@ -72,6 +75,7 @@ GET_REVIEW_QUEUE_BY_NAME: Final = Endpoint(
         "experiment_id",
         "name",
     ),
+    first_release="3.14.0",
 )
 GET_OR_CREATE_USER_QUEUE: Final = Endpoint(
     operation="get_or_create_user_queue",
@@ -86,6 +90,7 @@ GET_OR_CREATE_USER_QUEUE: Final = Endpoint(
         "experiment_id",
         "user",
     ),
+    first_release="3.14.0",
 )
 ADD_ITEMS_TO_REVIEW_QUEUE: Final = Endpoint(
     operation="add_items_to_review_queue",
@@ -97,6 +102,7 @@ ADD_ITEMS_TO_REVIEW_QUEUE: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("queue_id",),
+    first_release="3.14.0",
 )
 LIST_REVIEW_QUEUE_ITEMS: Final = Endpoint(
     operation="list_review_queue_items",
@@ -108,6 +114,7 @@ LIST_REVIEW_QUEUE_ITEMS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("queue_id",),
+    first_release="3.14.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -126,6 +133,7 @@ REMOVE_ITEMS_FROM_REVIEW_QUEUE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("queue_id",),
+    first_release="3.14.0",
 )
 SET_REVIEW_QUEUE_ITEM_STATUS: Final = Endpoint(
     operation="set_review_queue_item_status",
@@ -141,6 +149,7 @@ SET_REVIEW_QUEUE_ITEM_STATUS: Final = Endpoint(
         "item_id",
         "status",
     ),
+    first_release="3.14.0",
 )
 LIST_REVIEW_QUEUES: Final = Endpoint(
     operation="list_review_queues",
@@ -152,6 +161,7 @@ LIST_REVIEW_QUEUES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="3.14.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -170,6 +180,7 @@ UPDATE_REVIEW_QUEUE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("queue_id",),
+    first_release="3.14.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -36,6 +36,7 @@ ASSIGN_ROLE: Final = Endpoint(
         "username",
         "role_id",
     ),
+    first_release="3.12.0",
 )
 CREATE_ROLE: Final = Endpoint(
     operation="create_role",
@@ -50,6 +51,7 @@ CREATE_ROLE: Final = Endpoint(
         "name",
         "workspace",
     ),
+    first_release="3.12.0",
 )
 DELETE_ROLE: Final = Endpoint(
     operation="delete_role",
@@ -61,6 +63,7 @@ DELETE_ROLE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("role_id",),
+    first_release="3.12.0",
 )
 GET_ROLE: Final = Endpoint(
     operation="get_role",
@@ -72,6 +75,7 @@ GET_ROLE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("role_id",),
+    first_release="3.12.0",
 )
 LIST_ROLES: Final = Endpoint(
     operation="list_roles",
@@ -83,6 +87,7 @@ LIST_ROLES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.12.0",
 )
 ADD_ROLE_PERMISSION: Final = Endpoint(
     operation="add_role_permission",
@@ -99,6 +104,7 @@ ADD_ROLE_PERMISSION: Final = Endpoint(
         "resource_pattern",
         "permission",
     ),
+    first_release="3.12.0",
 )
 LIST_ROLE_PERMISSIONS: Final = Endpoint(
     operation="list_role_permissions",
@@ -110,6 +116,7 @@ LIST_ROLE_PERMISSIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("role_id",),
+    first_release="3.12.0",
 )
 REMOVE_ROLE_PERMISSION: Final = Endpoint(
     operation="remove_role_permission",
@@ -121,6 +128,7 @@ REMOVE_ROLE_PERMISSION: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("role_permission_id",),
+    first_release="3.12.0",
 )
 UPDATE_ROLE_PERMISSION: Final = Endpoint(
     operation="update_role_permission",
@@ -135,6 +143,7 @@ UPDATE_ROLE_PERMISSION: Final = Endpoint(
         "role_permission_id",
         "permission",
     ),
+    first_release="3.12.0",
 )
 UNASSIGN_ROLE: Final = Endpoint(
     operation="unassign_role",
@@ -149,6 +158,7 @@ UNASSIGN_ROLE: Final = Endpoint(
         "username",
         "role_id",
     ),
+    first_release="3.12.0",
 )
 UPDATE_ROLE: Final = Endpoint(
     operation="update_role",
@@ -160,6 +170,7 @@ UPDATE_ROLE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("role_id",),
+    first_release="3.12.0",
 )
 LIST_ROLE_USERS: Final = Endpoint(
     operation="list_role_users",
@@ -171,6 +182,7 @@ LIST_ROLE_USERS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("role_id",),
+    first_release="3.12.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

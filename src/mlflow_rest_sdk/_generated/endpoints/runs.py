@@ -35,6 +35,7 @@ CREATE_RUN: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="2.0.0",
 )
 DELETE_RUN: Final = Endpoint(
     operation="delete_run",
@@ -46,6 +47,7 @@ DELETE_RUN: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("run_id",),
+    first_release="2.0.0",
 )
 DELETE_TAG: Final = Endpoint(
     operation="delete_tag",
@@ -60,6 +62,7 @@ DELETE_TAG: Final = Endpoint(
         "run_id",
         "key",
     ),
+    first_release="2.0.0",
 )
 GET_RUN: Final = Endpoint(
     operation="get_run",
@@ -71,6 +74,7 @@ GET_RUN: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 LOG_BATCH: Final = Endpoint(
     operation="log_batch",
@@ -82,6 +86,13 @@ LOG_BATCH: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
+    later_fields=(
+        ("metrics.dataset_name", "3.0.0"),
+        ("metrics.dataset_digest", "3.0.0"),
+        ("metrics.model_id", "3.0.0"),
+        ("metrics.run_id", "3.0.0"),
+    ),
 )
 LOG_INPUTS: Final = Endpoint(
     operation="log_inputs",
@@ -93,6 +104,8 @@ LOG_INPUTS: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("run_id",),
+    first_release="2.4.0",
+    later_fields=(("models", "3.0.0"),),
 )
 LOG_METRIC: Final = Endpoint(
     operation="log_metric",
@@ -108,6 +121,12 @@ LOG_METRIC: Final = Endpoint(
         "value",
         "timestamp",
     ),
+    first_release="2.0.0",
+    later_fields=(
+        ("model_id", "3.0.0"),
+        ("dataset_name", "3.0.0"),
+        ("dataset_digest", "3.0.0"),
+    ),
 )
 LOG_MODEL: Final = Endpoint(
     operation="log_model",
@@ -119,6 +138,7 @@ LOG_MODEL: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="2.0.0",
 )
 LOG_PARAM: Final = Endpoint(
     operation="log_param",
@@ -133,6 +153,7 @@ LOG_PARAM: Final = Endpoint(
         "key",
         "value",
     ),
+    first_release="2.0.0",
 )
 LOG_OUTPUTS: Final = Endpoint(
     operation="log_outputs",
@@ -144,6 +165,7 @@ LOG_OUTPUTS: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("run_id",),
+    first_release="3.0.0",
 )
 RESTORE_RUN: Final = Endpoint(
     operation="restore_run",
@@ -155,6 +177,7 @@ RESTORE_RUN: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("run_id",),
+    first_release="2.0.0",
 )
 SEARCH_RUNS: Final = Endpoint(
     operation="search_runs",
@@ -166,6 +189,7 @@ SEARCH_RUNS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -187,6 +211,7 @@ SET_TAG: Final = Endpoint(
         "key",
         "value",
     ),
+    first_release="2.0.0",
 )
 UPDATE_RUN: Final = Endpoint(
     operation="update_run",
@@ -198,6 +223,7 @@ UPDATE_RUN: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.0.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -28,6 +28,7 @@ DELETE_SCORER: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
 )
 GET_SCORER: Final = Endpoint(
     operation="get_scorer",
@@ -39,6 +40,7 @@ GET_SCORER: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
 )
 LIST_SCORERS: Final = Endpoint(
     operation="list_scorers",
@@ -50,6 +52,8 @@ LIST_SCORERS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
+    later_fields=(("experiment_ids", "3.17.0"),),
 )
 UPSERT_ONLINE_SCORING_CONFIG: Final = Endpoint(
     operation="upsert_online_scoring_config",
@@ -65,6 +69,7 @@ UPSERT_ONLINE_SCORING_CONFIG: Final = Endpoint(
         "name",
         "sample_rate",
     ),
+    first_release="3.9.0",
 )
 GET_ONLINE_SCORING_CONFIGS: Final = Endpoint(
     operation="get_online_scoring_configs",
@@ -76,6 +81,7 @@ GET_ONLINE_SCORING_CONFIGS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("scorer_ids",),
+    first_release="3.9.0",
 )
 REGISTER_SCORER: Final = Endpoint(
     operation="register_scorer",
@@ -87,6 +93,7 @@ REGISTER_SCORER: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="3.4.0",
 )
 LIST_SCORER_VERSIONS: Final = Endpoint(
     operation="list_scorer_versions",
@@ -98,6 +105,7 @@ LIST_SCORER_VERSIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -22,6 +22,7 @@ GET_SERVER_INFO: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

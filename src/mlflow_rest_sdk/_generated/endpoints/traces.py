@@ -45,6 +45,7 @@ SEARCH_TRACES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.14.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -63,6 +64,7 @@ START_TRACE: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="2.14.0",
 )
 DELETE_TRACES: Final = Endpoint(
     operation="delete_traces",
@@ -74,6 +76,7 @@ DELETE_TRACES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="2.14.0",
 )
 LINK_PROMPTS_TO_TRACE: Final = Endpoint(
     operation="link_prompts_to_trace",
@@ -85,6 +88,7 @@ LINK_PROMPTS_TO_TRACE: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("trace_id",),
+    first_release="3.7.0",
 )
 LINK_TRACES_TO_RUN: Final = Endpoint(
     operation="link_traces_to_run",
@@ -96,6 +100,7 @@ LINK_TRACES_TO_RUN: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("run_id",),
+    first_release="3.3.0",
 )
 END_TRACE: Final = Endpoint(
     operation="end_trace",
@@ -113,6 +118,7 @@ END_TRACE: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=(),
+    first_release="2.14.0",
 )
 GET_TRACE_INFO: Final = Endpoint(
     operation="get_trace_info",
@@ -130,6 +136,7 @@ GET_TRACE_INFO: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.14.0",
 )
 DELETE_TRACE_TAG: Final = Endpoint(
     operation="delete_trace_tag",
@@ -147,6 +154,8 @@ DELETE_TRACE_TAG: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.14.0",
+    field_gaps=(("request_id", "3.3.0", "3.7.0"),),
 )
 SET_TRACE_TAG: Final = Endpoint(
     operation="set_trace_tag",
@@ -164,6 +173,7 @@ SET_TRACE_TAG: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="2.14.0",
 )
 START_TRACE_V3: Final = Endpoint(
     operation="start_trace_v3",
@@ -175,6 +185,11 @@ START_TRACE_V3: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("trace",),
+    first_release="3.2.0",
+    later_fields=(
+        ("trace.spans", "3.6.0"),
+        ("trace.trace_info.assessments.issue", "3.11.0"),
+    ),
 )
 BATCH_GET_TRACES: Final = Endpoint(
     operation="batch_get_traces",
@@ -186,6 +201,8 @@ BATCH_GET_TRACES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.6.0",
+    later_fields=(("experiment_ids", "3.17.0"),),
 )
 BATCH_GET_TRACE_INFOS: Final = Endpoint(
     operation="batch_get_trace_infos",
@@ -197,6 +214,8 @@ BATCH_GET_TRACE_INFOS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.11.0",
+    later_fields=(("experiment_ids", "3.17.0"),),
 )
 CALCULATE_TRACE_FILTER_CORRELATION: Final = Endpoint(
     operation="calculate_trace_filter_correlation",
@@ -208,6 +227,7 @@ CALCULATE_TRACE_FILTER_CORRELATION: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.4.0",
 )
 DELETE_TRACES_V3: Final = Endpoint(
     operation="delete_traces_v3",
@@ -219,6 +239,7 @@ DELETE_TRACES_V3: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("experiment_id",),
+    first_release="3.3.0",
 )
 GET_TRACE: Final = Endpoint(
     operation="get_trace",
@@ -230,6 +251,7 @@ GET_TRACE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("trace_id",),
+    first_release="3.7.0",
 )
 QUERY_TRACE_METRICS: Final = Endpoint(
     operation="query_trace_metrics",
@@ -241,6 +263,7 @@ QUERY_TRACE_METRICS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.9.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -259,6 +282,7 @@ SEARCH_TRACES_V3: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.2.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="body",
@@ -283,6 +307,7 @@ GET_TRACE_INFO_V3: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.2.0",
 )
 CREATE_ASSESSMENT: Final = Endpoint(
     operation="create_assessment",
@@ -303,6 +328,8 @@ CREATE_ASSESSMENT: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("assessment",),
+    first_release="3.2.0",
+    later_fields=(("assessment.issue", "3.11.0"),),
 )
 DELETE_ASSESSMENT: Final = Endpoint(
     operation="delete_assessment",
@@ -328,6 +355,7 @@ DELETE_ASSESSMENT: Final = Endpoint(
         "trace_id",
         "assessment_id",
     ),
+    first_release="3.2.0",
 )
 GET_ASSESSMENT: Final = Endpoint(
     operation="get_assessment",
@@ -353,6 +381,7 @@ GET_ASSESSMENT: Final = Endpoint(
         "trace_id",
         "assessment_id",
     ),
+    first_release="3.2.0",
 )
 UPDATE_ASSESSMENT: Final = Endpoint(
     operation="update_assessment",
@@ -378,6 +407,8 @@ UPDATE_ASSESSMENT: Final = Endpoint(
         "assessment",
         "update_mask",
     ),
+    first_release="3.2.0",
+    later_fields=(("assessment.issue", "3.11.0"),),
 )
 DELETE_TRACE_TAG_V3: Final = Endpoint(
     operation="delete_trace_tag_v3",
@@ -395,6 +426,8 @@ DELETE_TRACE_TAG_V3: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.3.0",
+    later_fields=(("trace_id", "3.7.0"),),
 )
 SET_TRACE_TAG_V3: Final = Endpoint(
     operation="set_trace_tag_v3",
@@ -412,6 +445,7 @@ SET_TRACE_TAG_V3: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.3.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

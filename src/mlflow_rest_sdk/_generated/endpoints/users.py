@@ -37,6 +37,7 @@ CREATE_USER: Final = Endpoint(
         "username",
         "password",
     ),
+    first_release="2.3.2",
 )
 GET_CURRENT_USER: Final = Endpoint(
     operation="get_current_user",
@@ -48,6 +49,7 @@ GET_CURRENT_USER: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.13.0",
 )
 DELETE_USER: Final = Endpoint(
     operation="delete_user",
@@ -59,6 +61,7 @@ DELETE_USER: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("username",),
+    first_release="2.3.2",
 )
 GET_USER: Final = Endpoint(
     operation="get_user",
@@ -70,6 +73,7 @@ GET_USER: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("username",),
+    first_release="2.3.2",
 )
 LIST_USERS: Final = Endpoint(
     operation="list_users",
@@ -81,6 +85,7 @@ LIST_USERS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 UPDATE_USER_ADMIN: Final = Endpoint(
     operation="update_user_admin",
@@ -95,6 +100,7 @@ UPDATE_USER_ADMIN: Final = Endpoint(
         "username",
         "is_admin",
     ),
+    first_release="2.3.2",
 )
 UPDATE_USER_PASSWORD: Final = Endpoint(
     operation="update_user_password",
@@ -109,6 +115,8 @@ UPDATE_USER_PASSWORD: Final = Endpoint(
         "username",
         "password",
     ),
+    first_release="2.3.2",
+    later_fields=(("current_password", "3.13.0"),),
 )
 LIST_CURRENT_USER_PERMISSIONS: Final = Endpoint(
     operation="list_current_user_permissions",
@@ -120,6 +128,7 @@ LIST_CURRENT_USER_PERMISSIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.13.0",
 )
 GET_USER_PERMISSION: Final = Endpoint(
     operation="get_user_permission",
@@ -135,6 +144,7 @@ GET_USER_PERMISSION: Final = Endpoint(
         "resource_type",
         "resource_id",
     ),
+    first_release="3.13.0",
 )
 GRANT_USER_PERMISSION: Final = Endpoint(
     operation="grant_user_permission",
@@ -151,6 +161,7 @@ GRANT_USER_PERMISSION: Final = Endpoint(
         "resource_id",
         "permission",
     ),
+    first_release="3.13.0",
 )
 LIST_USER_PERMISSIONS: Final = Endpoint(
     operation="list_user_permissions",
@@ -162,6 +173,7 @@ LIST_USER_PERMISSIONS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("username",),
+    first_release="3.13.0",
 )
 REVOKE_USER_PERMISSION: Final = Endpoint(
     operation="revoke_user_permission",
@@ -177,6 +189,7 @@ REVOKE_USER_PERMISSION: Final = Endpoint(
         "resource_type",
         "resource_id",
     ),
+    first_release="3.13.0",
 )
 LIST_USER_ROLES: Final = Endpoint(
     operation="list_user_roles",
@@ -188,6 +201,7 @@ LIST_USER_ROLES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("username",),
+    first_release="3.12.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -27,6 +27,7 @@ LIST_WEBHOOKS: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.3.0",
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -49,6 +50,7 @@ CREATE_WEBHOOK: Final = Endpoint(
         "url",
         "events",
     ),
+    first_release="3.3.0",
 )
 DELETE_WEBHOOK: Final = Endpoint(
     operation="delete_webhook",
@@ -66,6 +68,7 @@ DELETE_WEBHOOK: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("webhook_id",),
+    first_release="3.3.0",
 )
 GET_WEBHOOK: Final = Endpoint(
     operation="get_webhook",
@@ -83,6 +86,7 @@ GET_WEBHOOK: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("webhook_id",),
+    first_release="3.3.0",
 )
 UPDATE_WEBHOOK: Final = Endpoint(
     operation="update_webhook",
@@ -100,6 +104,7 @@ UPDATE_WEBHOOK: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("webhook_id",),
+    first_release="3.3.0",
 )
 TEST_WEBHOOK: Final = Endpoint(
     operation="test_webhook",
@@ -117,6 +122,7 @@ TEST_WEBHOOK: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("webhook_id",),
+    first_release="3.3.0",
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -26,6 +26,7 @@ LIST_WORKSPACES: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=(),
+    first_release="3.10.0",
 )
 CREATE_WORKSPACE: Final = Endpoint(
     operation="create_workspace",
@@ -37,6 +38,8 @@ CREATE_WORKSPACE: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("name",),
+    first_release="3.10.0",
+    later_fields=(("trace_archival_config", "3.13.0"),),
 )
 DELETE_WORKSPACE: Final = Endpoint(
     operation="delete_workspace",
@@ -54,6 +57,7 @@ DELETE_WORKSPACE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("workspace_name",),
+    first_release="3.10.0",
 )
 GET_WORKSPACE: Final = Endpoint(
     operation="get_workspace",
@@ -71,6 +75,7 @@ GET_WORKSPACE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("workspace_name",),
+    first_release="3.10.0",
 )
 UPDATE_WORKSPACE: Final = Endpoint(
     operation="update_workspace",
@@ -88,6 +93,8 @@ UPDATE_WORKSPACE: Final = Endpoint(
     response_body="json",
     idempotent=True,
     required=("workspace_name",),
+    first_release="3.10.0",
+    later_fields=(("trace_archival_config", "3.13.0"),),
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -229,8 +229,9 @@ class ArtifactsApi(ClientBase):
         """Create Presigned Upload URL.
 
         ``POST /api/2.0/mlflow/artifacts/presigned-upload-url`` (MLflow >= 3.12.0).
-        Fields added later: ``model_id`` (MLflow >= 3.17.0); an older server ignores them
-        silently.
+        Fields added later: ``model_id`` (MLflow >= 3.17.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

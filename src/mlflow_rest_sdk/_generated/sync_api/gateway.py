@@ -127,8 +127,9 @@ class GatewayApi(ClientBase):
         """Create Budget Policy.
 
         ``POST /api/3.0/mlflow/gateway/budgets/create`` (MLflow >= 3.11.0).
-        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server ignores them
-        silently.
+        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server would drop
+        them silently, so setting one raises ``UnsupportedByServer`` when the server's release
+        is known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -267,8 +268,9 @@ class GatewayApi(ClientBase):
         """Update Budget Policy.
 
         ``POST /api/3.0/mlflow/gateway/budgets/update`` (MLflow >= 3.11.0).
-        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server ignores them
-        silently.
+        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server would drop
+        them silently, so setting one raises ``UnsupportedByServer`` when the server's release
+        is known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -423,7 +425,9 @@ class GatewayApi(ClientBase):
         ``POST /api/3.0/mlflow/gateway/endpoints/create`` (MLflow >= 3.8.0).
         Fields added later: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow
         >= 3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >=
-        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server ignores them silently.
+        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -557,8 +561,9 @@ class GatewayApi(ClientBase):
         """Attach Model to Endpoint.
 
         ``POST /api/3.0/mlflow/gateway/endpoints/models/attach`` (MLflow >= 3.8.0).
-        Fields added later: ``model_config_`` (MLflow >= 3.9.0); an older server ignores them
-        silently.
+        Fields added later: ``model_config_`` (MLflow >= 3.9.0); an older server would drop
+        them silently, so setting one raises ``UnsupportedByServer`` when the server's release
+        is known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -643,7 +648,9 @@ class GatewayApi(ClientBase):
         ``POST /api/3.0/mlflow/gateway/endpoints/update`` (MLflow >= 3.8.0).
         Fields added later: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow
         >= 3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >=
-        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server ignores them silently.
+        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -1068,8 +1075,9 @@ class GatewayApi(ClientBase):
         """Create Gateway Secret.
 
         ``POST /api/3.0/mlflow/gateway/secrets/create`` (MLflow >= 3.8.0).
-        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server ignores them
-        silently.
+        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -1176,8 +1184,9 @@ class GatewayApi(ClientBase):
         """Update Gateway Secret.
 
         ``POST /api/3.0/mlflow/gateway/secrets/update`` (MLflow >= 3.8.0).
-        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server ignores them
-        silently.
+        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -65,8 +65,9 @@ class ModelVersionsApi(ClientBase):
         """Create ModelVersion.
 
         ``POST /api/2.0/mlflow/model-versions/create`` (MLflow >= 2.0.0).
-        Fields added later: ``model_id`` (MLflow >= 3.0.0); an older server ignores them
-        silently.
+        Fields added later: ``model_id`` (MLflow >= 3.0.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

@@ -416,8 +416,9 @@ class TracesApi(ClientBase):
         """Get Traces.
 
         ``GET /api/3.0/mlflow/traces/batchGet`` (MLflow >= 3.6.0).
-        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
-        them silently.
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server would drop
+        them silently, so setting one raises ``UnsupportedByServer`` when the server's release
+        is known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -443,8 +444,9 @@ class TracesApi(ClientBase):
         """Batch Get Trace Infos.
 
         ``POST /api/3.0/mlflow/traces/batchGetInfos`` (MLflow >= 3.11.0).
-        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
-        them silently.
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server would drop
+        them silently, so setting one raises ``UnsupportedByServer`` when the server's release
+        is known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -848,8 +850,9 @@ class TracesApi(ClientBase):
         """Delete Trace Tag V3.
 
         ``DELETE /api/3.0/mlflow/traces/{trace_id}/tags`` (MLflow >= 3.3.0).
-        Fields added later: ``trace_id`` (MLflow >= 3.7.0); an older server ignores them
-        silently.
+        Fields added later: ``trace_id`` (MLflow >= 3.7.0); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(

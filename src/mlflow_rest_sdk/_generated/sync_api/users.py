@@ -200,8 +200,9 @@ class UsersApi(ClientBase):
         """Set a user's password.
 
         ``PATCH /api/2.0/mlflow/users/update-password`` (MLflow >= 2.3.2).
-        Fields added later: ``current_password`` (MLflow >= 3.13.0); an older server ignores
-        them silently.
+        Fields added later: ``current_password`` (MLflow >= 3.13.0); an older server would
+        drop them silently, so setting one raises ``UnsupportedByServer`` when the server's
+        release is known to be older.
         Users changing their own password must also send current_password.
         Idempotent: retried on transient failures.
         """

@@ -74,7 +74,8 @@ class WorkspacesApi(ClientBase):
 
         ``POST /api/3.0/mlflow/workspaces`` (MLflow >= 3.10.0).
         Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
-        ignores them silently.
+        would drop them silently, so setting one raises ``UnsupportedByServer`` when the
+        server's release is known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -156,7 +157,8 @@ class WorkspacesApi(ClientBase):
 
         ``PATCH /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
         Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
-        ignores them silently.
+        would drop them silently, so setting one raises ``UnsupportedByServer`` when the
+        server's release is known to be older.
         Idempotent: retried on transient failures.
         """
         return self._call(

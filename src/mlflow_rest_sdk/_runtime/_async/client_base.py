@@ -1,5 +1,6 @@
 """The client's request path, written once for asyncio; ``_sync/client_base.py`` is its derived
-blocking twin. Retries, the 401 refresh, safe recovery of creates and paging live here."""
+blocking twin. Retries, the 401 refresh, safe recovery of creates, paging, and the check of what
+the server's release serves (learned once, see ``_runtime/server_release.py``) live here."""
 
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk._runtime._async.closing import AsyncClosing
 from mlflow_rest_sdk._runtime._async.retrying import async_retrying
-from mlflow_rest_sdk._runtime.admission import Admission
+from mlflow_rest_sdk._runtime.admission import Admission, LoadLimitTimeout
 from mlflow_rest_sdk._runtime.auth import AuthProvider
 from mlflow_rest_sdk._runtime.client_core import (
     ClientCommon,
     log_exchange,
+    log_server_release,
     translate_transport_error,
 )
 from mlflow_rest_sdk._runtime.config import ClientConfig
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
-from mlflow_rest_sdk._runtime.gates import AsyncGate, StreamSlot
+from mlflow_rest_sdk._runtime.gates import AsyncGate, StreamSlot, async_lock
 from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.pagination import Pager
@@ -75,18 +77,20 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
         tls: TlsConfig | None = None,
         retry: RetryPolicy | None = None,
         load_limit: LoadLimit | int | str | None = None,
+        server_version: str | None = None,
         env_file: str | Path | bool | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(
             tracking_uri, config=config, registry_uri=registry_uri, username=username,
             password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
-            retry=retry, load_limit=load_limit, env_file=env_file,
+            retry=retry, load_limit=load_limit, server_version=server_version, env_file=env_file,
         )  # fmt: skip
         self._transport = resolve_async_transport(transport, self.config.transport)
         self._sleep = sleep
         pool_size = self.config.transport.limits.max_connections
         self._gate = AsyncGate(Admission(self.config.load_limit, pool_size))
+        self._release_lock = async_lock()  # one GET /version however many calls need it at once
 
     @property
     def _http_transport(self) -> AsyncTransport:
@@ -203,6 +207,10 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
     ) -> R:
         policy = self._core.retry_policy(retry)
         message = self._core.message(endpoint, request_type, request, fields)
+        needs = self._core.needs(endpoint, message)
+        if needs:
+            await self._learn_server_release(timeout)
+            self._core.refuse_unmet(endpoint, needs)
         recovery = self._RECOVERIES.get(endpoint.operation)
         if recovery is not None and message is not None and policy.max_attempts > 1:
             return await self._call_with_recovery(
@@ -212,6 +220,24 @@ class AsyncClientBase(AsyncClosing, ClientCommon):
         response = await self._send(http_request, policy, endpoint.idempotent)
         result: R = self._core.finish(endpoint, response, response_type)
         return result
+
+    async def _learn_server_release(self, timeout: float | None) -> None:
+        """Ask ``GET /version`` once per client (concurrent callers wait for the one asking).
+        One attempt, no retries: a server that cannot say now is asked again by the next call
+        that needs it; one that will not say (a 404, a page that is no version) is not."""
+        knowledge = self._core.server
+        if knowledge.settled or self._VERSION_ENDPOINT is None:
+            return
+        async with self._release_lock:
+            if knowledge.settled:
+                return
+            request = self._core.build(self._VERSION_ENDPOINT, None, None, None, timeout)
+            try:
+                response = await self._send(request, RetryPolicy.none(), True)
+            except (APIConnectionError, LoadLimitTimeout):
+                return  # the call itself is sent, and says what is wrong with the connection
+            knowledge.learn(response)
+            log_server_release(self._core.server_url(self._VERSION_ENDPOINT), knowledge)
 
     async def _call_with_recovery(
         self,

@@ -1,7 +1,8 @@
 # Derived by `make generate` (python -m codegen derive): do not edit; change the source.
 # Source: src/mlflow_rest_sdk/_runtime/_async/client_base.py
 """The client's request path, written once for asyncio; ``_sync/client_base.py`` is its derived
-blocking twin. Retries, the 401 refresh, safe recovery of creates and paging live here."""
+blocking twin. Retries, the 401 refresh, safe recovery of creates, paging, and the check of what
+the server's release serves (learned once, see ``_runtime/server_release.py``) live here."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from typing import Any, TypeVar, cast
 
 from mlflow_rest_sdk._runtime._sync.closing import Closing
 from mlflow_rest_sdk._runtime._sync.retrying import sync_retrying
-from mlflow_rest_sdk._runtime.admission import Admission
+from mlflow_rest_sdk._runtime.admission import Admission, LoadLimitTimeout
 from mlflow_rest_sdk._runtime.auth import AuthProvider
 from mlflow_rest_sdk._runtime.client_core import (
     ClientCommon,
     log_exchange,
+    log_server_release,
     translate_transport_error,
 )
 from mlflow_rest_sdk._runtime.config import ClientConfig
 from mlflow_rest_sdk._runtime.endpoint import Endpoint
 from mlflow_rest_sdk._runtime.error_base import APIConnectionError, MlflowApiError
-from mlflow_rest_sdk._runtime.gates import Gate, StreamSlot
+from mlflow_rest_sdk._runtime.gates import Gate, StreamSlot, sync_lock
 from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
 from mlflow_rest_sdk._runtime.message import Message
 from mlflow_rest_sdk._runtime.pagination import Pager
@@ -77,18 +79,20 @@ class ClientBase(Closing, ClientCommon):
         tls: TlsConfig | None = None,
         retry: RetryPolicy | None = None,
         load_limit: LoadLimit | int | str | None = None,
+        server_version: str | None = None,
         env_file: str | Path | bool | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(
             tracking_uri, config=config, registry_uri=registry_uri, username=username,
             password=password, token=token, auth=auth, timeout=timeout, limits=limits, tls=tls,
-            retry=retry, load_limit=load_limit, env_file=env_file,
+            retry=retry, load_limit=load_limit, server_version=server_version, env_file=env_file,
         )  # fmt: skip
         self._transport = resolve_sync_transport(transport, self.config.transport)
         self._sleep = sleep
         pool_size = self.config.transport.limits.max_connections
         self._gate = Gate(Admission(self.config.load_limit, pool_size))
+        self._release_lock = sync_lock()  # one GET /version however many calls need it at once
 
     @property
     def _http_transport(self) -> Transport:
@@ -203,6 +207,10 @@ class ClientBase(Closing, ClientCommon):
     ) -> R:
         policy = self._core.retry_policy(retry)
         message = self._core.message(endpoint, request_type, request, fields)
+        needs = self._core.needs(endpoint, message)
+        if needs:
+            self._learn_server_release(timeout)
+            self._core.refuse_unmet(endpoint, needs)
         recovery = self._RECOVERIES.get(endpoint.operation)
         if recovery is not None and message is not None and policy.max_attempts > 1:
             return self._call_with_recovery(
@@ -212,6 +220,24 @@ class ClientBase(Closing, ClientCommon):
         response = self._send(http_request, policy, endpoint.idempotent)
         result: R = self._core.finish(endpoint, response, response_type)
         return result
+
+    def _learn_server_release(self, timeout: float | None) -> None:
+        """Ask ``GET /version`` once per client (concurrent callers wait for the one asking).
+        One attempt, no retries: a server that cannot say now is asked again by the next call
+        that needs it; one that will not say (a 404, a page that is no version) is not."""
+        knowledge = self._core.server
+        if knowledge.settled or self._VERSION_ENDPOINT is None:
+            return
+        with self._release_lock:
+            if knowledge.settled:
+                return
+            request = self._core.build(self._VERSION_ENDPOINT, None, None, None, timeout)
+            try:
+                response = self._send(request, RetryPolicy.none(), True)
+            except (APIConnectionError, LoadLimitTimeout):
+                return  # the call itself is sent, and says what is wrong with the connection
+            knowledge.learn(response)
+            log_server_release(self._core.server_url(self._VERSION_ENDPOINT), knowledge)
 
     def _call_with_recovery(
         self,

@@ -57,8 +57,9 @@ class AsyncWidgetsApi(AsyncClientBase):
         """Create Widget.
 
         ``POST /api/2.0/tiny/widgets/create`` (MLflow >= 0.0.0).
-        Fields added later: ``extra`` (MLflow >= 0.0.1); an older server ignores them
-        silently.
+        Fields added later: ``extra`` (MLflow >= 0.0.1); an older server would drop them
+        silently, so setting one raises ``UnsupportedByServer`` when the server's release is
+        known to be older.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(

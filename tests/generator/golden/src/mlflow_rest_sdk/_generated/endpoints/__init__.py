@@ -18,6 +18,9 @@ from .ping import *  # noqa: F403
 from .tiny_artifacts import *  # noqa: F403
 from .widgets import *  # noqa: F403
 
+# The oldest MLflow release the spec's history read: the client checks only what is newer.
+OLDEST_RELEASE: Final[str | None] = "0.0.0"
+
 ALL_ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     widgets.CREATE_WIDGET,
     widgets.SEARCH_WIDGETS_GET,

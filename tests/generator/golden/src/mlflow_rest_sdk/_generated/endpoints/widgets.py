@@ -25,6 +25,8 @@ CREATE_WIDGET: Final = Endpoint(
     response_body="json",
     idempotent=False,
     required=("name",),
+    first_release="0.0.0",
+    later_fields=(("extra", "0.0.1"),),
 )
 SEARCH_WIDGETS_GET: Final = Endpoint(
     operation="search_widgets",
