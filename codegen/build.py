@@ -13,14 +13,13 @@ from codegen.ir import (
     EnumModel,
     ErrorModel,
     ExtraArgument,
-    FieldModel,
-    KeywordField,
     MessageModel,
     PaginationModel,
     PathParamModel,
 )
+from codegen.keywords import docstring, keyword_fields, must_give
 from codegen.naming import camel_case, enum_member, resource_group, safe_attribute
-from codegen.spec import EndpointSpec, MessageSpec, Spec
+from codegen.spec import EndpointSpec, Spec
 from codegen.type_mapping import TypeResolver, lenient_alias
 
 _FAMILIES = {
@@ -96,13 +95,13 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
     later = tuple(
         (py_names[name], release) for name, release in later_request_fields(spec, endpoint)
     )
-    must_give = _must_give(request, endpoint)
+    to_give = must_give(request, endpoint)
     defaults = {name: repr(value) for name, value in endpoint.request_defaults.items()}
-    keyword_fields = _keyword_fields(fields, must_give, defaults)
+    keywords = keyword_fields(fields, to_give, defaults)
     page_fields = tuple(
         f for f in fields if pagination is None or f.wire_name != pagination.token_field
     )
-    required_names = tuple(k.py_name for k in keyword_fields if k.required)
+    required_names = tuple(k.py_name for k in keywords if k.required)
     doc = _method_doc(endpoint, later, served_note(spec, endpoint))
     return EndpointModel(
         constant=_endpoint_constant(endpoint),
@@ -130,7 +129,7 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         extra_arguments=extra,
         returns=returns,
         doc=doc,
-        docstring=_docstring(doc, required_names, request_class),
+        docstring=docstring(doc, required_names, request_class),
         rpc=endpoint.rpc,
         note=endpoint.note,
         request_defaults=tuple(sorted(endpoint.request_defaults.items())),
@@ -139,55 +138,10 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         takes_request=request_class is not None and bool(fields),
         path_arguments=path_arguments,
         page_fields=page_fields,
-        keyword_fields=keyword_fields,
-        page_keyword_fields=_keyword_fields(page_fields, must_give, defaults),
+        keyword_fields=keywords,
+        page_keyword_fields=keyword_fields(page_fields, to_give, defaults),
         later_fields=later,
     )
-
-
-def _must_give(request: MessageSpec | None, endpoint: EndpointSpec) -> frozenset[str]:
-    """The request fields (wire names) a keyword call must give: the spec's required fields
-    (the runtime refuses a request without one) and the top-level fields the URL path is made
-    of, except those a client default fills (``request_defaults``).
-
-    A required member of a ``oneof`` is required like any field (the server asserts that very
-    field); two required members of one ``oneof`` could never both be sent, so that spec is
-    refused here rather than typed as a method no call can satisfy."""
-    if request is None:
-        return frozenset()
-    by_oneof: dict[str, list[str]] = {}
-    for f in request.fields:
-        if f.required and f.oneof is not None:
-            by_oneof.setdefault(f.oneof, []).append(f.name)
-    for oneof, names in sorted(by_oneof.items()):
-        if len(names) > 1:
-            raise ValueError(
-                f"{endpoint.operation}: the request's oneof {oneof!r} has several required "
-                f"members ({', '.join(names)}); only one of them can be sent"
-            )
-    in_path = {p.field for p in endpoint.path_params if p.field is not None and "." not in p.field}
-    return frozenset(
-        f.name
-        for f in request.fields
-        if (f.required or f.name in in_path) and f.name not in endpoint.request_defaults
-    )
-
-
-def _keyword_fields(
-    fields: tuple[FieldModel, ...], must_give: frozenset[str], defaults: dict[str, str]
-) -> tuple[KeywordField, ...]:
-    """Fields as keyword arguments, required ones first (what a caller must give, at the top)."""
-    keywords = tuple(
-        KeywordField(
-            f.py_name,
-            f.wire_name,
-            f.value_argument if f.wire_name in must_give else f.argument,
-            f.wire_name in must_give,
-            defaults.get(f.wire_name),
-        )
-        for f in fields
-    )
-    return tuple(k for k in keywords if k.required) + tuple(k for k in keywords if not k.required)
 
 
 # Response bodies that are not JSON: the method returns the body itself.
@@ -209,17 +163,6 @@ def served_note(spec: Spec, endpoint: EndpointSpec) -> str:
         last = spec.history.releases[-1]
         return f"declared by the protos, but no MLflow release up to {last} serves it: 404"
     return ""
-
-
-def _docstring(doc: str, required: tuple[str, ...], request_class: str | None) -> str:
-    """The method's docstring: the route's description (also the OpenAPI operation's, which is
-    for every language) plus, after the route line, how a Python call gives the required fields."""
-    if not required:
-        return doc
-    names = ", ".join(f"``{name}``" for name in required)
-    line = f"Required: {names}; or pass a ``{request_class}`` (or a mapping) instead of keywords."
-    lines = doc.splitlines()
-    return "\n".join([*lines[:3], line, *lines[3:]]) + "\n"
 
 
 def _method_doc(endpoint: EndpointSpec, later: tuple[tuple[str, str], ...], served: str) -> str:
