@@ -17,6 +17,7 @@ from codegen.ir import (
     PaginationModel,
     PathParamModel,
 )
+from codegen.keywords import docstring, keyword_fields, must_give
 from codegen.naming import camel_case, enum_member, resource_group, safe_attribute
 from codegen.spec import EndpointSpec, Spec
 from codegen.type_mapping import TypeResolver, lenient_alias
@@ -99,6 +100,14 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         (".".join(safe_attribute(part) for part in path), release)
         for path, release in nested_later_fields(spec, endpoint)
     )
+    to_give = must_give(request, endpoint)
+    defaults = {name: repr(value) for name, value in endpoint.request_defaults.items()}
+    keywords = keyword_fields(fields, to_give, defaults)
+    page_fields = tuple(
+        f for f in fields if pagination is None or f.wire_name != pagination.token_field
+    )
+    required_names = tuple(k.py_name for k in keywords if k.required)
+    doc = _method_doc(endpoint, later, served_note(spec, endpoint))
     return EndpointModel(
         constant=_endpoint_constant(endpoint),
         operation=endpoint.operation,
@@ -124,7 +133,8 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         fields=fields,
         extra_arguments=extra,
         returns=returns,
-        doc=_method_doc(endpoint, later, served_note(spec, endpoint)),
+        doc=doc,
+        docstring=docstring(doc, required_names, request_class),
         rpc=endpoint.rpc,
         note=endpoint.note,
         request_defaults=tuple(sorted(endpoint.request_defaults.items())),
@@ -132,9 +142,9 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         response_type=_response_type(returns, response_class),
         takes_request=request_class is not None and bool(fields),
         path_arguments=path_arguments,
-        page_fields=tuple(
-            f for f in fields if pagination is None or f.wire_name != pagination.token_field
-        ),
+        page_fields=page_fields,
+        keyword_fields=keywords,
+        page_keyword_fields=keyword_fields(page_fields, to_give, defaults),
         later_fields=later,
         checked_fields=later + nested,
         gaps=tuple((g.removed_in, g.back_in) for g in endpoint.gaps),

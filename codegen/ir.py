@@ -31,9 +31,10 @@ class FieldModel:
     py_name: str
     wire_name: str
     annotation: str  # in the model
-    argument: str  # in a method signature (also accepts dicts and plain strings)
+    argument: str  # in a method signature (also accepts dicts and plain strings), or None
     default: str
     doc: str
+    value_argument: str = ""  # ``argument`` without ``| None``: the type of a required argument
 
     @property
     def needs_alias(self) -> bool:
@@ -70,6 +71,23 @@ class ExtraArgument:
     py_name: str
     annotation: str
     wire_name: str
+
+
+@dataclass(frozen=True)
+class KeywordField:
+    """A request field as a keyword argument of a client method. ``required``: the keyword form
+    must give it (required by the spec or part of the URL path, and neither filled by a client
+    default nor one of a ``oneof``); such an argument has no default and no ``None``."""
+
+    py_name: str
+    wire_name: str
+    annotation: str
+    required: bool
+    client_default: str | None = None  # what the SDK sends when it is not given, as Python
+
+    @property
+    def needs_alias(self) -> bool:
+        return self.py_name != self.wire_name
 
 
 @dataclass(frozen=True)
@@ -112,7 +130,7 @@ class EndpointModel:
     fields: tuple[FieldModel, ...]
     extra_arguments: tuple[ExtraArgument, ...]
     returns: str
-    doc: str
+    doc: str  # the route, in words (the OpenAPI operation's description too)
     rpc: str | None
     note: str | None
     request_defaults: tuple[tuple[str, int | str | bool], ...] = ()
@@ -122,6 +140,9 @@ class EndpointModel:
     takes_request: bool = False  # a request model (or mapping) may be passed positionally
     path_arguments: tuple[ExtraArgument, ...] = ()  # the path parameters given as arguments
     page_fields: tuple[FieldModel, ...] = ()  # the ``*_iter`` arguments: no page token
+    # The keyword form's request fields, required ones first (the method's, and ``*_iter``'s).
+    keyword_fields: tuple[KeywordField, ...] = ()
+    page_keyword_fields: tuple[KeywordField, ...] = ()
     # Request fields younger than the route: (argument name, first release), in field order.
     later_fields: tuple[tuple[str, str], ...] = ()
     # What a client checks against an older server: ``later_fields`` and the younger fields of
@@ -130,10 +151,21 @@ class EndpointModel:
     gaps: tuple[tuple[str, str], ...] = ()  # releases without the route: (removed_in, back_in)
     # Request fields that left and came back: (argument name, removed_in, back_in).
     field_gaps: tuple[tuple[str, str, str], ...] = ()
+    docstring: str = ""  # the Python method's: ``doc`` plus how to give the required fields
 
     @property
     def later_field_releases(self) -> dict[str, str]:
         return dict(self.later_fields)
+
+    @property
+    def overloaded(self) -> bool:
+        """Typed as two overloads: a request model or mapping alone, or keyword fields of which
+        some are required (one signature would have to make them optional for the first form)."""
+        return self.takes_request and any(k.required for k in self.keyword_fields)
+
+    @property
+    def page_overloaded(self) -> bool:
+        return self.takes_request and any(k.required for k in self.page_keyword_fields)
 
 
 @dataclass(frozen=True)

@@ -128,4 +128,5 @@ class TypeResolver:
             argument=argument if argument == "Any" else f"{argument} | None",
             default=default,
             doc=doc,
+            value_argument=argument,
         )

@@ -173,7 +173,7 @@ def test_a_logged_models_artifacts_round_trip(
 ) -> None:
     run_id = new_run_id(artifact_client, unique_name("model-artifacts"))
     run = artifact_client.get_run(run_id=run_id).run
-    assert run is not None and run.info is not None
+    assert run is not None and run.info is not None and run.info.experiment_id is not None
     model = artifact_client.create_logged_model(experiment_id=run.info.experiment_id).model
     assert model is not None and model.info is not None and model.info.model_id is not None
     files = make_tree(tmp_path / "src")

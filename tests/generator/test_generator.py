@@ -158,6 +158,14 @@ def test_a_missing_required_field_is_refused_before_sending(tinygen: ModuleType)
     assert transport.sent == []
 
 
+def test_a_missing_path_field_is_refused_before_sending(tinygen: ModuleType) -> None:
+    transport = RecordingTransport()
+    client = _client(tinygen, transport)
+    with pytest.raises(RequestValidationError, match=r"`widget_id` is required .*URL path"):
+        client.get_widget()
+    assert transport.sent == []
+
+
 def test_a_wrongly_typed_field_is_refused_naming_the_field(tinygen: ModuleType) -> None:
     transport = RecordingTransport()
     client = _client(tinygen, transport)

@@ -120,7 +120,7 @@ def test_wrong_field_type_is_refused_before_sending(
 
 def test_missing_required_field_is_refused_before_sending(api: MlflowClient, run_id: str) -> None:
     with pytest.raises(RequestValidationError) as raised:
-        api.log_metric(run_id=run_id, key="rmse", value=0.5)
+        api.log_metric(run_id=run_id, key="rmse", value=0.5)  # type: ignore[call-overload]
 
     assert raised.value.field == "timestamp"
     run = api.get_run(run_id=run_id).run

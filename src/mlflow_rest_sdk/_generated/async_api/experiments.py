@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -48,10 +48,30 @@ __all__ = ["AsyncExperimentsApi"]
 class AsyncExperimentsApi(AsyncClientBase):
     """The ``experiments`` methods of the generated client."""
 
+    @overload
+    async def create_experiment(
+        self,
+        request: CreateExperiment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateExperimentResponse: ...
+
+    @overload
+    async def create_experiment(
+        self,
+        *,
+        name: str,
+        artifact_location: str | None = None,
+        tags: Sequence[ExperimentTag | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateExperimentResponse: ...
+
     async def create_experiment(
         self,
         request: CreateExperiment | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         artifact_location: str | None = None,
@@ -62,6 +82,7 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Create Experiment.
 
         ``POST /api/2.0/mlflow/experiments/create`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``CreateExperiment`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -74,10 +95,28 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_experiment(
+        self,
+        request: DeleteExperiment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteExperimentResponse: ...
+
+    @overload
+    async def delete_experiment(
+        self,
+        *,
+        experiment_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteExperimentResponse: ...
+
     async def delete_experiment(
         self,
         request: DeleteExperiment | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         timeout: float | None = None,
@@ -86,6 +125,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Delete Experiment.
 
         ``POST /api/2.0/mlflow/experiments/delete`` (MLflow >= 2.0.0).
+        Required: ``experiment_id``; or pass a ``DeleteExperiment`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -98,10 +139,29 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_experiment_tag(
+        self,
+        request: DeleteExperimentTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteExperimentTagResponse: ...
+
+    @overload
+    async def delete_experiment_tag(
+        self,
+        *,
+        experiment_id: str,
+        key: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteExperimentTagResponse: ...
+
     async def delete_experiment_tag(
         self,
         request: DeleteExperimentTag | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         key: str | None = None,
@@ -111,6 +171,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Delete Experiment Tag.
 
         ``POST /api/2.0/mlflow/experiments/delete-experiment-tag`` (MLflow >= 3.2.0).
+        Required: ``experiment_id``, ``key``; or pass a ``DeleteExperimentTag`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -123,10 +185,28 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_experiment(
+        self,
+        request: GetExperiment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetExperimentResponse: ...
+
+    @overload
+    async def get_experiment(
+        self,
+        *,
+        experiment_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetExperimentResponse: ...
+
     async def get_experiment(
         self,
         request: GetExperiment | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         timeout: float | None = None,
@@ -135,6 +215,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Get Experiment.
 
         ``GET /api/2.0/mlflow/experiments/get`` (MLflow >= 2.0.0).
+        Required: ``experiment_id``; or pass a ``GetExperiment`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -147,10 +229,28 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_experiment_by_name(
+        self,
+        request: GetExperimentByName | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetExperimentByNameResponse: ...
+
+    @overload
+    async def get_experiment_by_name(
+        self,
+        *,
+        experiment_name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetExperimentByNameResponse: ...
+
     async def get_experiment_by_name(
         self,
         request: GetExperimentByName | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_name: str | None = None,
         timeout: float | None = None,
@@ -159,6 +259,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Get Experiment By Name.
 
         ``GET /api/2.0/mlflow/experiments/get-by-name`` (MLflow >= 2.0.0).
+        Required: ``experiment_name``; or pass a ``GetExperimentByName`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -171,10 +273,28 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def restore_experiment(
+        self,
+        request: RestoreExperiment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RestoreExperimentResponse: ...
+
+    @overload
+    async def restore_experiment(
+        self,
+        *,
+        experiment_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RestoreExperimentResponse: ...
+
     async def restore_experiment(
         self,
         request: RestoreExperiment | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         timeout: float | None = None,
@@ -183,6 +303,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Restore Experiment.
 
         ``POST /api/2.0/mlflow/experiments/restore`` (MLflow >= 2.0.0).
+        Required: ``experiment_id``; or pass a ``RestoreExperiment`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -264,10 +386,30 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def set_experiment_tag(
+        self,
+        request: SetExperimentTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetExperimentTagResponse: ...
+
+    @overload
+    async def set_experiment_tag(
+        self,
+        *,
+        experiment_id: str,
+        key: str,
+        value: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetExperimentTagResponse: ...
+
     async def set_experiment_tag(
         self,
         request: SetExperimentTag | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         key: str | None = None,
@@ -278,6 +420,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Set Experiment Tag.
 
         ``POST /api/2.0/mlflow/experiments/set-experiment-tag`` (MLflow >= 2.0.0).
+        Required: ``experiment_id``, ``key``, ``value``; or pass a ``SetExperimentTag`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -290,10 +434,29 @@ class AsyncExperimentsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def update_experiment(
+        self,
+        request: UpdateExperiment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateExperimentResponse: ...
+
+    @overload
+    async def update_experiment(
+        self,
+        *,
+        experiment_id: str,
+        new_name: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateExperimentResponse: ...
+
     async def update_experiment(
         self,
         request: UpdateExperiment | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         new_name: str | None = None,
@@ -303,6 +466,8 @@ class AsyncExperimentsApi(AsyncClientBase):
         """Update Experiment.
 
         ``POST /api/2.0/mlflow/experiments/update`` (MLflow >= 2.0.0).
+        Required: ``experiment_id``; or pass a ``UpdateExperiment`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(

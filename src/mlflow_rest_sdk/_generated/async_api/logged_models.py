@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -52,10 +52,33 @@ __all__ = ["AsyncLoggedModelsApi"]
 class AsyncLoggedModelsApi(AsyncClientBase):
     """The ``logged_models`` methods of the generated client."""
 
+    @overload
+    async def create_logged_model(
+        self,
+        request: CreateLoggedModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateLoggedModelResponse: ...
+
+    @overload
+    async def create_logged_model(
+        self,
+        *,
+        experiment_id: str,
+        name: str | None = None,
+        model_type: str | None = None,
+        source_run_id: str | None = None,
+        params: Sequence[LoggedModelParameter | Mapping[str, Any]] | None = None,
+        tags: Sequence[LoggedModelTag | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateLoggedModelResponse: ...
+
     async def create_logged_model(
         self,
         request: CreateLoggedModel | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -69,6 +92,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Create Logged Model.
 
         ``POST /api/2.0/mlflow/logged-models`` (MLflow >= 3.0.0).
+        Required: ``experiment_id``; or pass a ``CreateLoggedModel`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -160,10 +185,28 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_logged_model(
+        self,
+        request: DeleteLoggedModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteLoggedModelResponse: ...
+
+    @overload
+    async def delete_logged_model(
+        self,
+        *,
+        model_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteLoggedModelResponse: ...
+
     async def delete_logged_model(
         self,
         request: DeleteLoggedModel | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         timeout: float | None = None,
@@ -172,6 +215,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Delete a Logged Model.
 
         ``DELETE /api/2.0/mlflow/logged-models/{model_id}`` (MLflow >= 3.0.0).
+        Required: ``model_id``; or pass a ``DeleteLoggedModel`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -184,10 +229,28 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_logged_model(
+        self,
+        request: GetLoggedModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLoggedModelResponse: ...
+
+    @overload
+    async def get_logged_model(
+        self,
+        *,
+        model_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLoggedModelResponse: ...
+
     async def get_logged_model(
         self,
         request: GetLoggedModel | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         timeout: float | None = None,
@@ -196,6 +259,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Get Logged Model.
 
         ``GET /api/2.0/mlflow/logged-models/{model_id}`` (MLflow >= 3.0.0).
+        Required: ``model_id``; or pass a ``GetLoggedModel`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -208,10 +273,29 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def finalize_logged_model(
+        self,
+        request: FinalizeLoggedModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> FinalizeLoggedModelResponse: ...
+
+    @overload
+    async def finalize_logged_model(
+        self,
+        *,
+        model_id: str,
+        status: LoggedModelStatus | str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> FinalizeLoggedModelResponse: ...
+
     async def finalize_logged_model(
         self,
         request: FinalizeLoggedModel | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         status: LoggedModelStatus | str | None = None,
@@ -221,6 +305,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Finalize Logged Model.
 
         ``PATCH /api/2.0/mlflow/logged-models/{model_id}`` (MLflow >= 3.0.0).
+        Required: ``model_id``, ``status``; or pass a ``FinalizeLoggedModel`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -233,10 +319,30 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def list_logged_model_artifacts(
+        self,
+        request: ListLoggedModelArtifacts | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListLoggedModelArtifactsResponse: ...
+
+    @overload
+    async def list_logged_model_artifacts(
+        self,
+        *,
+        model_id: str,
+        artifact_directory_path: str | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListLoggedModelArtifactsResponse: ...
+
     async def list_logged_model_artifacts(
         self,
         request: ListLoggedModelArtifacts | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         artifact_directory_path: str | None = None,
@@ -248,6 +354,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
 
         ``GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories`` (MLflow >=
         3.0.0).
+        Required: ``model_id``; or pass a ``ListLoggedModelArtifacts`` (or a mapping) instead
+        of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -264,10 +372,31 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_logged_model_artifacts_iter(
+        self,
+        request: ListLoggedModelArtifacts | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[FileInfo]: ...
+
+    @overload
+    def list_logged_model_artifacts_iter(
+        self,
+        *,
+        model_id: str,
+        artifact_directory_path: str | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[FileInfo]: ...
+
     def list_logged_model_artifacts_iter(
         self,
         request: ListLoggedModelArtifacts | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         artifact_directory_path: str | None = None,
@@ -291,10 +420,29 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def log_logged_model_params(
+        self,
+        request: LogLoggedModelParamsRequest | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogLoggedModelParamsRequestResponse: ...
+
+    @overload
+    async def log_logged_model_params(
+        self,
+        *,
+        model_id: str,
+        params: Sequence[LoggedModelParameter | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogLoggedModelParamsRequestResponse: ...
+
     async def log_logged_model_params(
         self,
         request: LogLoggedModelParamsRequest | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         params: Sequence[LoggedModelParameter | Mapping[str, Any]] | None = None,
@@ -304,6 +452,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Log Logged Model Params.
 
         ``POST /api/2.0/mlflow/logged-models/{model_id}/params`` (MLflow >= 3.0.0).
+        Required: ``model_id``; or pass a ``LogLoggedModelParamsRequest`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -316,10 +466,29 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def set_logged_model_tags(
+        self,
+        request: SetLoggedModelTags | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetLoggedModelTagsResponse: ...
+
+    @overload
+    async def set_logged_model_tags(
+        self,
+        *,
+        model_id: str,
+        tags: Sequence[LoggedModelTag | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetLoggedModelTagsResponse: ...
+
     async def set_logged_model_tags(
         self,
         request: SetLoggedModelTags | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         tags: Sequence[LoggedModelTag | Mapping[str, Any]] | None = None,
@@ -329,6 +498,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Set Logged Model Tag.
 
         ``PATCH /api/2.0/mlflow/logged-models/{model_id}/tags`` (MLflow >= 3.0.0).
+        Required: ``model_id``; or pass a ``SetLoggedModelTags`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -341,10 +512,29 @@ class AsyncLoggedModelsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_logged_model_tag(
+        self,
+        request: DeleteLoggedModelTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteLoggedModelTagResponse: ...
+
+    @overload
+    async def delete_logged_model_tag(
+        self,
+        *,
+        model_id: str,
+        tag_key: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteLoggedModelTagResponse: ...
+
     async def delete_logged_model_tag(
         self,
         request: DeleteLoggedModelTag | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         tag_key: str | None = None,
@@ -354,6 +544,8 @@ class AsyncLoggedModelsApi(AsyncClientBase):
         """Delete Logged Model Tag.
 
         ``DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}`` (MLflow >= 3.0.0).
+        Required: ``model_id``, ``tag_key``; or pass a ``DeleteLoggedModelTag`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -49,10 +49,29 @@ __all__ = ["AsyncRolesApi"]
 class AsyncRolesApi(AsyncClientBase):
     """The ``roles`` methods of the generated client."""
 
+    @overload
+    async def assign_role(
+        self,
+        request: AssignRole | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AssignRoleResponse: ...
+
+    @overload
+    async def assign_role(
+        self,
+        *,
+        username: str,
+        role_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AssignRoleResponse: ...
+
     async def assign_role(
         self,
         request: AssignRole | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         role_id: int | None = None,
@@ -62,6 +81,8 @@ class AsyncRolesApi(AsyncClientBase):
         """Give a user a role.
 
         ``POST /api/3.0/mlflow/roles/assign`` (MLflow >= 3.12.0).
+        Required: ``username``, ``role_id``; or pass a ``AssignRole`` (or a mapping) instead
+        of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -74,10 +95,30 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def create_role(
+        self,
+        request: CreateRole | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateRoleResponse: ...
+
+    @overload
+    async def create_role(
+        self,
+        *,
+        name: str,
+        workspace: str,
+        description: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateRoleResponse: ...
+
     async def create_role(
         self,
         request: CreateRole | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         workspace: str | None = None,
@@ -88,6 +129,8 @@ class AsyncRolesApi(AsyncClientBase):
         """Create a role in a workspace.
 
         ``POST /api/3.0/mlflow/roles/create`` (MLflow >= 3.12.0).
+        Required: ``name``, ``workspace``; or pass a ``CreateRole`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -100,10 +143,28 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_role(
+        self,
+        request: DeleteRole | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    async def delete_role(
+        self,
+        *,
+        role_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     async def delete_role(
         self,
         request: DeleteRole | Mapping[str, Any] | None = None,
-        /,
         *,
         role_id: int | None = None,
         timeout: float | None = None,
@@ -112,6 +173,7 @@ class AsyncRolesApi(AsyncClientBase):
         """Delete a role together with its grants and assignments.
 
         ``DELETE /api/3.0/mlflow/roles/delete`` (MLflow >= 3.12.0).
+        Required: ``role_id``; or pass a ``DeleteRole`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -124,10 +186,28 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_role(
+        self,
+        request: GetRole | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetRoleResponse: ...
+
+    @overload
+    async def get_role(
+        self,
+        *,
+        role_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetRoleResponse: ...
+
     async def get_role(
         self,
         request: GetRole | Mapping[str, Any] | None = None,
-        /,
         *,
         role_id: int | None = None,
         timeout: float | None = None,
@@ -136,6 +216,7 @@ class AsyncRolesApi(AsyncClientBase):
         """Read one role with its grants.
 
         ``GET /api/3.0/mlflow/roles/get`` (MLflow >= 3.12.0).
+        Required: ``role_id``; or pass a ``GetRole`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -172,10 +253,31 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def add_role_permission(
+        self,
+        request: AddRolePermission | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AddRolePermissionResponse: ...
+
+    @overload
+    async def add_role_permission(
+        self,
+        *,
+        role_id: int,
+        resource_type: str,
+        resource_pattern: str,
+        permission: Permission | str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AddRolePermissionResponse: ...
+
     async def add_role_permission(
         self,
         request: AddRolePermission | Mapping[str, Any] | None = None,
-        /,
         *,
         role_id: int | None = None,
         resource_type: str | None = None,
@@ -187,6 +289,8 @@ class AsyncRolesApi(AsyncClientBase):
         """Add a grant to a role.
 
         ``POST /api/3.0/mlflow/roles/permissions/add`` (MLflow >= 3.12.0).
+        Required: ``role_id``, ``resource_type``, ``resource_pattern``, ``permission``; or
+        pass a ``AddRolePermission`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -204,10 +308,28 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def list_role_permissions(
+        self,
+        request: ListRolePermissions | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListRolePermissionsResponse: ...
+
+    @overload
+    async def list_role_permissions(
+        self,
+        *,
+        role_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListRolePermissionsResponse: ...
+
     async def list_role_permissions(
         self,
         request: ListRolePermissions | Mapping[str, Any] | None = None,
-        /,
         *,
         role_id: int | None = None,
         timeout: float | None = None,
@@ -216,6 +338,8 @@ class AsyncRolesApi(AsyncClientBase):
         """List the grants of a role.
 
         ``GET /api/3.0/mlflow/roles/permissions/list`` (MLflow >= 3.12.0).
+        Required: ``role_id``; or pass a ``ListRolePermissions`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -228,10 +352,28 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def remove_role_permission(
+        self,
+        request: RemoveRolePermission | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    async def remove_role_permission(
+        self,
+        *,
+        role_permission_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     async def remove_role_permission(
         self,
         request: RemoveRolePermission | Mapping[str, Any] | None = None,
-        /,
         *,
         role_permission_id: int | None = None,
         timeout: float | None = None,
@@ -240,6 +382,8 @@ class AsyncRolesApi(AsyncClientBase):
         """Remove a grant from its role.
 
         ``DELETE /api/3.0/mlflow/roles/permissions/remove`` (MLflow >= 3.12.0).
+        Required: ``role_permission_id``; or pass a ``RemoveRolePermission`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -252,10 +396,29 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def update_role_permission(
+        self,
+        request: UpdateRolePermission | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateRolePermissionResponse: ...
+
+    @overload
+    async def update_role_permission(
+        self,
+        *,
+        role_permission_id: int,
+        permission: Permission | str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateRolePermissionResponse: ...
+
     async def update_role_permission(
         self,
         request: UpdateRolePermission | Mapping[str, Any] | None = None,
-        /,
         *,
         role_permission_id: int | None = None,
         permission: Permission | str | None = None,
@@ -265,6 +428,8 @@ class AsyncRolesApi(AsyncClientBase):
         """Change the level of one of a role's grants.
 
         ``PATCH /api/3.0/mlflow/roles/permissions/update`` (MLflow >= 3.12.0).
+        Required: ``role_permission_id``, ``permission``; or pass a ``UpdateRolePermission``
+        (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -277,10 +442,29 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def unassign_role(
+        self,
+        request: UnassignRole | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    async def unassign_role(
+        self,
+        *,
+        username: str,
+        role_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     async def unassign_role(
         self,
         request: UnassignRole | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         role_id: int | None = None,
@@ -290,6 +474,8 @@ class AsyncRolesApi(AsyncClientBase):
         """Take a role away from a user.
 
         ``DELETE /api/3.0/mlflow/roles/unassign`` (MLflow >= 3.12.0).
+        Required: ``username``, ``role_id``; or pass a ``UnassignRole`` (or a mapping) instead
+        of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -302,10 +488,30 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def update_role(
+        self,
+        request: UpdateRole | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateRoleResponse: ...
+
+    @overload
+    async def update_role(
+        self,
+        *,
+        role_id: int,
+        name: str | None = None,
+        description: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateRoleResponse: ...
+
     async def update_role(
         self,
         request: UpdateRole | Mapping[str, Any] | None = None,
-        /,
         *,
         role_id: int | None = None,
         name: str | None = None,
@@ -316,6 +522,7 @@ class AsyncRolesApi(AsyncClientBase):
         """Rename a role or change its description.
 
         ``PATCH /api/3.0/mlflow/roles/update`` (MLflow >= 3.12.0).
+        Required: ``role_id``; or pass a ``UpdateRole`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -328,10 +535,28 @@ class AsyncRolesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def list_role_users(
+        self,
+        request: ListRoleUsers | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListRoleUsersResponse: ...
+
+    @overload
+    async def list_role_users(
+        self,
+        *,
+        role_id: int,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListRoleUsersResponse: ...
+
     async def list_role_users(
         self,
         request: ListRoleUsers | Mapping[str, Any] | None = None,
-        /,
         *,
         role_id: int | None = None,
         timeout: float | None = None,
@@ -340,6 +565,7 @@ class AsyncRolesApi(AsyncClientBase):
         """List the users who hold a role.
 
         ``GET /api/3.0/mlflow/roles/users/list`` (MLflow >= 3.12.0).
+        Required: ``role_id``; or pass a ``ListRoleUsers`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(

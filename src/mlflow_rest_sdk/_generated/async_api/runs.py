@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -98,10 +98,28 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_run(
+        self,
+        request: DeleteRun | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRunResponse: ...
+
+    @overload
+    async def delete_run(
+        self,
+        *,
+        run_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRunResponse: ...
+
     async def delete_run(
         self,
         request: DeleteRun | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         timeout: float | None = None,
@@ -110,6 +128,7 @@ class AsyncRunsApi(AsyncClientBase):
         """Delete Run.
 
         ``POST /api/2.0/mlflow/runs/delete`` (MLflow >= 2.0.0).
+        Required: ``run_id``; or pass a ``DeleteRun`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -122,10 +141,29 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_tag(
+        self,
+        request: DeleteTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTagResponse: ...
+
+    @overload
+    async def delete_tag(
+        self,
+        *,
+        run_id: str,
+        key: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTagResponse: ...
+
     async def delete_tag(
         self,
         request: DeleteTag | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         key: str | None = None,
@@ -135,6 +173,8 @@ class AsyncRunsApi(AsyncClientBase):
         """Delete Tag.
 
         ``POST /api/2.0/mlflow/runs/delete-tag`` (MLflow >= 2.0.0).
+        Required: ``run_id``, ``key``; or pass a ``DeleteTag`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -199,10 +239,30 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def log_inputs(
+        self,
+        request: LogInputs | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogInputsResponse: ...
+
+    @overload
+    async def log_inputs(
+        self,
+        *,
+        run_id: str,
+        datasets: Sequence[DatasetInput | Mapping[str, Any]] | None = None,
+        models: Sequence[ModelInput | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogInputsResponse: ...
+
     async def log_inputs(
         self,
         request: LogInputs | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         datasets: Sequence[DatasetInput | Mapping[str, Any]] | None = None,
@@ -213,6 +273,7 @@ class AsyncRunsApi(AsyncClientBase):
         """Log Inputs.
 
         ``POST /api/2.0/mlflow/runs/log-inputs`` (MLflow >= 2.4.0).
+        Required: ``run_id``; or pass a ``LogInputs`` (or a mapping) instead of keywords.
         Fields added later: ``models`` (MLflow >= 3.0.0); an older server would drop them
         silently, so setting one raises ``UnsupportedByServer`` when the server's release is
         known to be older.
@@ -228,10 +289,36 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def log_metric(
+        self,
+        request: LogMetric | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogMetricResponse: ...
+
+    @overload
+    async def log_metric(
+        self,
+        *,
+        key: str,
+        value: float,
+        timestamp: int,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        step: int | None = None,
+        model_id: str | None = None,
+        dataset_name: str | None = None,
+        dataset_digest: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogMetricResponse: ...
+
     async def log_metric(
         self,
         request: LogMetric | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         run_uuid: str | None = None,
@@ -248,6 +335,8 @@ class AsyncRunsApi(AsyncClientBase):
         """Log Metric.
 
         ``POST /api/2.0/mlflow/runs/log-metric`` (MLflow >= 2.0.0).
+        Required: ``key``, ``value``, ``timestamp``; or pass a ``LogMetric`` (or a mapping)
+        instead of keywords.
         Fields added later: ``model_id`` (MLflow >= 3.0.0), ``dataset_name`` (MLflow >=
         3.0.0), ``dataset_digest`` (MLflow >= 3.0.0); an older server would drop them
         silently, so setting one raises ``UnsupportedByServer`` when the server's release is
@@ -299,10 +388,31 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def log_param(
+        self,
+        request: LogParam | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogParamResponse: ...
+
+    @overload
+    async def log_param(
+        self,
+        *,
+        key: str,
+        value: str,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogParamResponse: ...
+
     async def log_param(
         self,
         request: LogParam | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         run_uuid: str | None = None,
@@ -314,6 +424,8 @@ class AsyncRunsApi(AsyncClientBase):
         """Log Param.
 
         ``POST /api/2.0/mlflow/runs/log-parameter`` (MLflow >= 2.0.0).
+        Required: ``key``, ``value``; or pass a ``LogParam`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -326,10 +438,29 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def log_outputs(
+        self,
+        request: LogOutputs | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogOutputsResponse: ...
+
+    @overload
+    async def log_outputs(
+        self,
+        *,
+        run_id: str,
+        models: Sequence[ModelOutput | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LogOutputsResponse: ...
+
     async def log_outputs(
         self,
         request: LogOutputs | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         models: Sequence[ModelOutput | Mapping[str, Any]] | None = None,
@@ -339,6 +470,7 @@ class AsyncRunsApi(AsyncClientBase):
         """Log Outputs.
 
         ``POST /api/2.0/mlflow/runs/outputs`` (MLflow >= 3.0.0).
+        Required: ``run_id``; or pass a ``LogOutputs`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -351,10 +483,28 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def restore_run(
+        self,
+        request: RestoreRun | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RestoreRunResponse: ...
+
+    @overload
+    async def restore_run(
+        self,
+        *,
+        run_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RestoreRunResponse: ...
+
     async def restore_run(
         self,
         request: RestoreRun | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         timeout: float | None = None,
@@ -363,6 +513,7 @@ class AsyncRunsApi(AsyncClientBase):
         """Restore Run.
 
         ``POST /api/2.0/mlflow/runs/restore`` (MLflow >= 2.0.0).
+        Required: ``run_id``; or pass a ``RestoreRun`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -447,10 +598,31 @@ class AsyncRunsApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def set_tag(
+        self,
+        request: SetTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetTagResponse: ...
+
+    @overload
+    async def set_tag(
+        self,
+        *,
+        key: str,
+        value: str,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetTagResponse: ...
+
     async def set_tag(
         self,
         request: SetTag | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         run_uuid: str | None = None,
@@ -462,6 +634,7 @@ class AsyncRunsApi(AsyncClientBase):
         """Set Tag.
 
         ``POST /api/2.0/mlflow/runs/set-tag`` (MLflow >= 2.0.0).
+        Required: ``key``, ``value``; or pass a ``SetTag`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -187,10 +187,31 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_traces(
+        self,
+        request: DeleteTraces | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTracesResponse: ...
+
+    @overload
+    async def delete_traces(
+        self,
+        *,
+        experiment_id: str,
+        max_timestamp_millis: int | None = None,
+        max_traces: int | None = None,
+        request_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTracesResponse: ...
+
     async def delete_traces(
         self,
         request: DeleteTraces | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         max_timestamp_millis: int | None = None,
@@ -202,6 +223,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Delete Traces.
 
         ``POST /api/2.0/mlflow/traces/delete-traces`` (MLflow >= 2.14.0).
+        Required: ``experiment_id``; or pass a ``DeleteTraces`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -219,10 +242,30 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def link_prompts_to_trace(
+        self,
+        request: LinkPromptsToTrace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LinkPromptsToTraceResponse: ...
+
+    @overload
+    async def link_prompts_to_trace(
+        self,
+        *,
+        trace_id: str,
+        prompt_versions: Sequence[LinkPromptsToTracePromptVersionRef | Mapping[str, Any]]
+        | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LinkPromptsToTraceResponse: ...
+
     async def link_prompts_to_trace(
         self,
         request: LinkPromptsToTrace | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         prompt_versions: Sequence[LinkPromptsToTracePromptVersionRef | Mapping[str, Any]]
@@ -233,6 +276,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Link Prompts to Trace.
 
         ``POST /api/2.0/mlflow/traces/link-prompts`` (MLflow >= 3.7.0).
+        Required: ``trace_id``; or pass a ``LinkPromptsToTrace`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -245,10 +290,29 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def link_traces_to_run(
+        self,
+        request: LinkTracesToRun | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LinkTracesToRunResponse: ...
+
+    @overload
+    async def link_traces_to_run(
+        self,
+        *,
+        run_id: str,
+        trace_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LinkTracesToRunResponse: ...
+
     async def link_traces_to_run(
         self,
         request: LinkTracesToRun | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_ids: Sequence[str] | None = None,
         run_id: str | None = None,
@@ -258,6 +322,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Link Traces to Run.
 
         ``POST /api/2.0/mlflow/traces/link-to-run`` (MLflow >= 3.3.0).
+        Required: ``run_id``; or pass a ``LinkTracesToRun`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -270,10 +336,32 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def end_trace(
+        self,
+        request: EndTrace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> EndTraceResponse: ...
+
+    @overload
+    async def end_trace(
+        self,
+        *,
+        request_id: str,
+        timestamp_ms: int | None = None,
+        status: TraceStatus | str | None = None,
+        request_metadata: Sequence[TraceRequestMetadata | Mapping[str, Any]] | None = None,
+        tags: Sequence[TraceTag | Mapping[str, Any]] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> EndTraceResponse: ...
+
     async def end_trace(
         self,
         request: EndTrace | Mapping[str, Any] | None = None,
-        /,
         *,
         request_id: str | None = None,
         timestamp_ms: int | None = None,
@@ -286,6 +374,7 @@ class AsyncTracesApi(AsyncClientBase):
         """End Trace.
 
         ``PATCH /api/2.0/mlflow/traces/{request_id}`` (MLflow >= 2.14.0).
+        Required: ``request_id``; or pass a ``EndTrace`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -304,10 +393,28 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_trace_info(
+        self,
+        request: GetTraceInfo | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetTraceInfoResponse: ...
+
+    @overload
+    async def get_trace_info(
+        self,
+        *,
+        request_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetTraceInfoResponse: ...
+
     async def get_trace_info(
         self,
         request: GetTraceInfo | Mapping[str, Any] | None = None,
-        /,
         *,
         request_id: str | None = None,
         timeout: float | None = None,
@@ -316,6 +423,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Get TraceInfo.
 
         ``GET /api/2.0/mlflow/traces/{request_id}/info`` (MLflow >= 2.14.0).
+        Required: ``request_id``; or pass a ``GetTraceInfo`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -328,10 +437,29 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_trace_tag(
+        self,
+        request: DeleteTraceTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTraceTagResponse: ...
+
+    @overload
+    async def delete_trace_tag(
+        self,
+        *,
+        request_id: str,
+        key: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTraceTagResponse: ...
+
     async def delete_trace_tag(
         self,
         request: DeleteTraceTag | Mapping[str, Any] | None = None,
-        /,
         *,
         request_id: str | None = None,
         key: str | None = None,
@@ -341,6 +469,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Delete Trace Tag.
 
         ``DELETE /api/2.0/mlflow/traces/{request_id}/tags`` (MLflow >= 2.14.0).
+        Required: ``request_id``; or pass a ``DeleteTraceTag`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -353,10 +483,30 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def set_trace_tag(
+        self,
+        request: SetTraceTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetTraceTagResponse: ...
+
+    @overload
+    async def set_trace_tag(
+        self,
+        *,
+        request_id: str,
+        key: str | None = None,
+        value: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetTraceTagResponse: ...
+
     async def set_trace_tag(
         self,
         request: SetTraceTag | Mapping[str, Any] | None = None,
-        /,
         *,
         request_id: str | None = None,
         key: str | None = None,
@@ -367,6 +517,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Set Trace Tag.
 
         ``PATCH /api/2.0/mlflow/traces/{request_id}/tags`` (MLflow >= 2.14.0).
+        Required: ``request_id``; or pass a ``SetTraceTag`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -379,10 +531,28 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def start_trace_v3(
+        self,
+        request: StartTraceV3 | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> StartTraceV3Response: ...
+
+    @overload
+    async def start_trace_v3(
+        self,
+        *,
+        trace: Trace | Mapping[str, Any],
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> StartTraceV3Response: ...
+
     async def start_trace_v3(
         self,
         request: StartTraceV3 | Mapping[str, Any] | None = None,
-        /,
         *,
         trace: Trace | Mapping[str, Any] | None = None,
         timeout: float | None = None,
@@ -391,6 +561,7 @@ class AsyncTracesApi(AsyncClientBase):
         """StartTraceV3.
 
         ``POST /api/3.0/mlflow/traces`` (MLflow >= 3.2.0).
+        Required: ``trace``; or pass a ``StartTraceV3`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -491,10 +662,31 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_traces_v3(
+        self,
+        request: DeleteTracesV3 | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTracesV3Response: ...
+
+    @overload
+    async def delete_traces_v3(
+        self,
+        *,
+        experiment_id: str,
+        max_timestamp_millis: int | None = None,
+        max_traces: int | None = None,
+        request_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTracesV3Response: ...
+
     async def delete_traces_v3(
         self,
         request: DeleteTracesV3 | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         max_timestamp_millis: int | None = None,
@@ -506,6 +698,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Delete Traces V3.
 
         ``POST /api/3.0/mlflow/traces/delete-traces`` (MLflow >= 3.3.0).
+        Required: ``experiment_id``; or pass a ``DeleteTracesV3`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -523,10 +717,29 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_trace(
+        self,
+        request: GetTrace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetTraceResponse: ...
+
+    @overload
+    async def get_trace(
+        self,
+        *,
+        trace_id: str,
+        allow_partial: bool | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetTraceResponse: ...
+
     async def get_trace(
         self,
         request: GetTrace | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         allow_partial: bool | None = None,
@@ -536,6 +749,7 @@ class AsyncTracesApi(AsyncClientBase):
         """Get Trace v3.
 
         ``GET /api/3.0/mlflow/traces/get`` (MLflow >= 3.7.0).
+        Required: ``trace_id``; or pass a ``GetTrace`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -708,10 +922,28 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_trace_info_v3(
+        self,
+        request: GetTraceInfoV3 | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetTraceInfoV3Response: ...
+
+    @overload
+    async def get_trace_info_v3(
+        self,
+        *,
+        trace_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetTraceInfoV3Response: ...
+
     async def get_trace_info_v3(
         self,
         request: GetTraceInfoV3 | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         timeout: float | None = None,
@@ -720,6 +952,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Get TraceInfo v3.
 
         ``GET /api/3.0/mlflow/traces/{trace_id}`` (MLflow >= 3.2.0).
+        Required: ``trace_id``; or pass a ``GetTraceInfoV3`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -732,10 +966,28 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def create_assessment(
+        self,
+        request: CreateAssessment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateAssessmentResponse: ...
+
+    @overload
+    async def create_assessment(
+        self,
+        *,
+        assessment: Assessment | Mapping[str, Any],
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateAssessmentResponse: ...
+
     async def create_assessment(
         self,
         request: CreateAssessment | Mapping[str, Any] | None = None,
-        /,
         *,
         assessment: Assessment | Mapping[str, Any] | None = None,
         timeout: float | None = None,
@@ -744,6 +996,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Create an assessment of a trace or a span within the trace.
 
         ``POST /api/3.0/mlflow/traces/{trace_id}/assessments`` (MLflow >= 3.2.0).
+        Required: ``assessment``; or pass a ``CreateAssessment`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -756,10 +1010,29 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_assessment(
+        self,
+        request: DeleteAssessment | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteAssessmentResponse: ...
+
+    @overload
+    async def delete_assessment(
+        self,
+        *,
+        trace_id: str,
+        assessment_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteAssessmentResponse: ...
+
     async def delete_assessment(
         self,
         request: DeleteAssessment | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         assessment_id: str | None = None,
@@ -770,6 +1043,8 @@ class AsyncTracesApi(AsyncClientBase):
 
         ``DELETE /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (MLflow >=
         3.2.0).
+        Required: ``trace_id``, ``assessment_id``; or pass a ``DeleteAssessment`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -782,10 +1057,29 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_assessment(
+        self,
+        request: GetAssessmentRequest | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetAssessmentRequestResponse: ...
+
+    @overload
+    async def get_assessment(
+        self,
+        *,
+        trace_id: str,
+        assessment_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetAssessmentRequestResponse: ...
+
     async def get_assessment(
         self,
         request: GetAssessmentRequest | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         assessment_id: str | None = None,
@@ -796,6 +1090,8 @@ class AsyncTracesApi(AsyncClientBase):
 
         ``GET /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (MLflow >=
         3.2.0).
+        Required: ``trace_id``, ``assessment_id``; or pass a ``GetAssessmentRequest`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -808,10 +1104,33 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def update_assessment(
+        self,
+        request: UpdateAssessment | Mapping[str, Any],
+        /,
+        *,
+        trace_id: str,
+        assessment_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateAssessmentResponse: ...
+
+    @overload
+    async def update_assessment(
+        self,
+        *,
+        trace_id: str,
+        assessment_id: str,
+        assessment: Assessment | Mapping[str, Any],
+        update_mask: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateAssessmentResponse: ...
+
     async def update_assessment(
         self,
         request: UpdateAssessment | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str,
         assessment_id: str,
@@ -824,6 +1143,8 @@ class AsyncTracesApi(AsyncClientBase):
 
         ``PATCH /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (MLflow >=
         3.2.0).
+        Required: ``assessment``, ``update_mask``; or pass a ``UpdateAssessment`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -837,10 +1158,29 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_trace_tag_v3(
+        self,
+        request: DeleteTraceTagV3 | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTraceTagV3Response: ...
+
+    @overload
+    async def delete_trace_tag_v3(
+        self,
+        *,
+        trace_id: str,
+        key: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteTraceTagV3Response: ...
+
     async def delete_trace_tag_v3(
         self,
         request: DeleteTraceTagV3 | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         key: str | None = None,
@@ -850,6 +1190,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Delete Trace Tag V3.
 
         ``DELETE /api/3.0/mlflow/traces/{trace_id}/tags`` (MLflow >= 3.3.0).
+        Required: ``trace_id``; or pass a ``DeleteTraceTagV3`` (or a mapping) instead of
+        keywords.
         Fields added later: ``trace_id`` (MLflow >= 3.7.0); an older server would drop them
         silently, so setting one raises ``UnsupportedByServer`` when the server's release is
         known to be older.
@@ -865,10 +1207,30 @@ class AsyncTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def set_trace_tag_v3(
+        self,
+        request: SetTraceTagV3 | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetTraceTagV3Response: ...
+
+    @overload
+    async def set_trace_tag_v3(
+        self,
+        *,
+        trace_id: str,
+        key: str | None = None,
+        value: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetTraceTagV3Response: ...
+
     async def set_trace_tag_v3(
         self,
         request: SetTraceTagV3 | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         key: str | None = None,
@@ -879,6 +1241,8 @@ class AsyncTracesApi(AsyncClientBase):
         """Set Trace Tag V3.
 
         ``PATCH /api/3.0/mlflow/traces/{trace_id}/tags`` (MLflow >= 3.3.0).
+        Required: ``trace_id``; or pass a ``SetTraceTagV3`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -30,10 +30,34 @@ __all__ = ["AsyncUnifiedTracesApi"]
 class AsyncUnifiedTracesApi(AsyncClientBase):
     """The ``unified_traces`` methods of the generated client."""
 
+    @overload
+    async def search_unified_trace_handler(
+        self,
+        request: SearchUnifiedTraces | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SearchUnifiedTracesResponse: ...
+
+    @overload
+    async def search_unified_trace_handler(
+        self,
+        *,
+        model_id: str,
+        sql_warehouse_id: str,
+        experiment_ids: Sequence[str] | None = None,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SearchUnifiedTracesResponse: ...
+
     async def search_unified_trace_handler(
         self,
         request: SearchUnifiedTraces | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         sql_warehouse_id: str | None = None,
@@ -49,6 +73,8 @@ class AsyncUnifiedTracesApi(AsyncClientBase):
 
         ``GET /api/2.0/mlflow/unified-traces`` (declared by the protos, but no MLflow release
         up to 3.17.2 serves it: 404).
+        Required: ``model_id``, ``sql_warehouse_id``; or pass a ``SearchUnifiedTraces`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -69,10 +95,35 @@ class AsyncUnifiedTracesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    def search_unified_trace_handler_iter(
+        self,
+        request: SearchUnifiedTraces | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[TraceInfo]: ...
+
+    @overload
+    def search_unified_trace_handler_iter(
+        self,
+        *,
+        model_id: str,
+        sql_warehouse_id: str,
+        experiment_ids: Sequence[str] | None = None,
+        filter: str | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[str] | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncIterator[TraceInfo]: ...
+
     def search_unified_trace_handler_iter(
         self,
         request: SearchUnifiedTraces | Mapping[str, Any] | None = None,
-        /,
         *,
         model_id: str | None = None,
         sql_warehouse_id: str | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._async.client_base import AsyncClientBase
 
@@ -58,10 +58,31 @@ class AsyncWorkspacesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def create_workspace(
+        self,
+        request: CreateWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWorkspaceResponse: ...
+
+    @overload
+    async def create_workspace(
+        self,
+        *,
+        name: str,
+        description: str | None = None,
+        default_artifact_root: str | None = None,
+        trace_archival_config: TraceArchivalConfig | Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWorkspaceResponse: ...
+
     async def create_workspace(
         self,
         request: CreateWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -73,6 +94,7 @@ class AsyncWorkspacesApi(AsyncClientBase):
         """Create Workspace.
 
         ``POST /api/3.0/mlflow/workspaces`` (MLflow >= 3.10.0).
+        Required: ``name``; or pass a ``CreateWorkspace`` (or a mapping) instead of keywords.
         Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
         would drop them silently, so setting one raises ``UnsupportedByServer`` when the
         server's release is known to be older.
@@ -93,10 +115,28 @@ class AsyncWorkspacesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def delete_workspace(
+        self,
+        request: DeleteWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteWorkspaceResponse: ...
+
+    @overload
+    async def delete_workspace(
+        self,
+        *,
+        workspace_name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteWorkspaceResponse: ...
+
     async def delete_workspace(
         self,
         request: DeleteWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         workspace_name: str | None = None,
         timeout: float | None = None,
@@ -105,6 +145,8 @@ class AsyncWorkspacesApi(AsyncClientBase):
         """Delete Workspace.
 
         ``DELETE /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Required: ``workspace_name``; or pass a ``DeleteWorkspace`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -117,10 +159,28 @@ class AsyncWorkspacesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def get_workspace(
+        self,
+        request: GetWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWorkspaceResponse: ...
+
+    @overload
+    async def get_workspace(
+        self,
+        *,
+        workspace_name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWorkspaceResponse: ...
+
     async def get_workspace(
         self,
         request: GetWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         workspace_name: str | None = None,
         timeout: float | None = None,
@@ -129,6 +189,8 @@ class AsyncWorkspacesApi(AsyncClientBase):
         """Get Workspace.
 
         ``GET /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Required: ``workspace_name``; or pass a ``GetWorkspace`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -141,10 +203,31 @@ class AsyncWorkspacesApi(AsyncClientBase):
             retry=retry,
         )
 
+    @overload
+    async def update_workspace(
+        self,
+        request: UpdateWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateWorkspaceResponse: ...
+
+    @overload
+    async def update_workspace(
+        self,
+        *,
+        workspace_name: str,
+        description: str | None = None,
+        default_artifact_root: str | None = None,
+        trace_archival_config: TraceArchivalConfig | Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateWorkspaceResponse: ...
+
     async def update_workspace(
         self,
         request: UpdateWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         workspace_name: str | None = None,
         description: str | None = None,
@@ -156,6 +239,8 @@ class AsyncWorkspacesApi(AsyncClientBase):
         """Update Workspace.
 
         ``PATCH /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Required: ``workspace_name``; or pass a ``UpdateWorkspace`` (or a mapping) instead of
+        keywords.
         Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
         would drop them silently, so setting one raises ``UnsupportedByServer`` when the
         server's release is known to be older.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -53,10 +53,35 @@ __all__ = ["DatasetsApi"]
 class DatasetsApi(ClientBase):
     """The ``datasets`` methods of the generated client."""
 
+    @overload
+    def create_dataset(
+        self,
+        request: CreateDataset | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateDatasetResponse: ...
+
+    @overload
+    def create_dataset(
+        self,
+        *,
+        name: str,
+        experiment_ids: Sequence[str] | None = None,
+        source_type: DatasetRecordSourceSourceType | str | None = None,
+        source: str | None = None,
+        schema_: str | None = None,
+        profile: str | None = None,
+        created_by: str | None = None,
+        tags: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateDatasetResponse: ...
+
     def create_dataset(
         self,
         request: CreateDataset | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         experiment_ids: Sequence[str] | None = None,
@@ -72,6 +97,7 @@ class DatasetsApi(ClientBase):
         """Create Evaluation Dataset.
 
         ``POST /api/3.0/mlflow/datasets/create`` (MLflow >= 3.4.0).
+        Required: ``name``; or pass a ``CreateDataset`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -161,10 +187,28 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_dataset(
+        self,
+        request: DeleteDataset | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteDatasetResponse: ...
+
+    @overload
+    def delete_dataset(
+        self,
+        *,
+        dataset_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteDatasetResponse: ...
+
     def delete_dataset(
         self,
         request: DeleteDataset | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         timeout: float | None = None,
@@ -173,6 +217,8 @@ class DatasetsApi(ClientBase):
         """Delete Evaluation Dataset.
 
         ``DELETE /api/3.0/mlflow/datasets/{dataset_id}`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``; or pass a ``DeleteDataset`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -185,10 +231,29 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_dataset(
+        self,
+        request: GetDataset | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetDatasetResponse: ...
+
+    @overload
+    def get_dataset(
+        self,
+        *,
+        dataset_id: str,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetDatasetResponse: ...
+
     def get_dataset(
         self,
         request: GetDataset | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         page_token: str | None = None,
@@ -198,6 +263,7 @@ class DatasetsApi(ClientBase):
         """Get Evaluation Dataset.
 
         ``GET /api/3.0/mlflow/datasets/{dataset_id}`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``; or pass a ``GetDataset`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -210,10 +276,29 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def add_dataset_to_experiments(
+        self,
+        request: AddDatasetToExperiments | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AddDatasetToExperimentsResponse: ...
+
+    @overload
+    def add_dataset_to_experiments(
+        self,
+        *,
+        dataset_id: str,
+        experiment_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AddDatasetToExperimentsResponse: ...
+
     def add_dataset_to_experiments(
         self,
         request: AddDatasetToExperiments | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         experiment_ids: Sequence[str] | None = None,
@@ -223,6 +308,8 @@ class DatasetsApi(ClientBase):
         """Add Dataset to Experiments.
 
         ``POST /api/3.0/mlflow/datasets/{dataset_id}/add-experiments`` (MLflow >= 3.7.0).
+        Required: ``dataset_id``; or pass a ``AddDatasetToExperiments`` (or a mapping) instead
+        of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -235,10 +322,28 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_dataset_experiment_ids(
+        self,
+        request: GetDatasetExperimentIds | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetDatasetExperimentIdsResponse: ...
+
+    @overload
+    def get_dataset_experiment_ids(
+        self,
+        *,
+        dataset_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetDatasetExperimentIdsResponse: ...
+
     def get_dataset_experiment_ids(
         self,
         request: GetDatasetExperimentIds | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         timeout: float | None = None,
@@ -247,6 +352,8 @@ class DatasetsApi(ClientBase):
         """Get Evaluation Dataset Experiment IDs.
 
         ``GET /api/3.0/mlflow/datasets/{dataset_id}/experiment-ids`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``; or pass a ``GetDatasetExperimentIds`` (or a mapping) instead
+        of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -259,10 +366,29 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_dataset_records(
+        self,
+        request: DeleteDatasetRecords | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteDatasetRecordsResponse: ...
+
+    @overload
+    def delete_dataset_records(
+        self,
+        *,
+        dataset_id: str,
+        dataset_record_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteDatasetRecordsResponse: ...
+
     def delete_dataset_records(
         self,
         request: DeleteDatasetRecords | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         dataset_record_ids: Sequence[str] | None = None,
@@ -272,6 +398,8 @@ class DatasetsApi(ClientBase):
         """Delete Evaluation Dataset Records.
 
         ``DELETE /api/3.0/mlflow/datasets/{dataset_id}/records`` (MLflow >= 3.10.0).
+        Required: ``dataset_id``; or pass a ``DeleteDatasetRecords`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -284,10 +412,30 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_dataset_records(
+        self,
+        request: GetDatasetRecords | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetDatasetRecordsResponse: ...
+
+    @overload
+    def get_dataset_records(
+        self,
+        *,
+        dataset_id: str,
+        max_results: int | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetDatasetRecordsResponse: ...
+
     def get_dataset_records(
         self,
         request: GetDatasetRecords | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         max_results: int | None = None,
@@ -298,6 +446,8 @@ class DatasetsApi(ClientBase):
         """Get Evaluation Dataset Records.
 
         ``GET /api/3.0/mlflow/datasets/{dataset_id}/records`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``; or pass a ``GetDatasetRecords`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -310,10 +460,30 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def upsert_dataset_records(
+        self,
+        request: UpsertDatasetRecords | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpsertDatasetRecordsResponse: ...
+
+    @overload
+    def upsert_dataset_records(
+        self,
+        *,
+        dataset_id: str,
+        records: str,
+        updated_by: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpsertDatasetRecordsResponse: ...
+
     def upsert_dataset_records(
         self,
         request: UpsertDatasetRecords | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         records: str | None = None,
@@ -324,6 +494,8 @@ class DatasetsApi(ClientBase):
         """Upsert Evaluation Dataset Records.
 
         ``POST /api/3.0/mlflow/datasets/{dataset_id}/records`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``, ``records``; or pass a ``UpsertDatasetRecords`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -336,10 +508,29 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def remove_dataset_from_experiments(
+        self,
+        request: RemoveDatasetFromExperiments | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RemoveDatasetFromExperimentsResponse: ...
+
+    @overload
+    def remove_dataset_from_experiments(
+        self,
+        *,
+        dataset_id: str,
+        experiment_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RemoveDatasetFromExperimentsResponse: ...
+
     def remove_dataset_from_experiments(
         self,
         request: RemoveDatasetFromExperiments | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         experiment_ids: Sequence[str] | None = None,
@@ -349,6 +540,8 @@ class DatasetsApi(ClientBase):
         """Remove Dataset from Experiments.
 
         ``POST /api/3.0/mlflow/datasets/{dataset_id}/remove-experiments`` (MLflow >= 3.7.0).
+        Required: ``dataset_id``; or pass a ``RemoveDatasetFromExperiments`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -361,10 +554,29 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def set_dataset_tags(
+        self,
+        request: SetDatasetTags | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetDatasetTagsResponse: ...
+
+    @overload
+    def set_dataset_tags(
+        self,
+        *,
+        dataset_id: str,
+        tags: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetDatasetTagsResponse: ...
+
     def set_dataset_tags(
         self,
         request: SetDatasetTags | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         tags: str | None = None,
@@ -374,6 +586,8 @@ class DatasetsApi(ClientBase):
         """Set Evaluation Dataset Tags.
 
         ``PATCH /api/3.0/mlflow/datasets/{dataset_id}/tags`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``, ``tags``; or pass a ``SetDatasetTags`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -386,10 +600,29 @@ class DatasetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_dataset_tag(
+        self,
+        request: DeleteDatasetTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteDatasetTagResponse: ...
+
+    @overload
+    def delete_dataset_tag(
+        self,
+        *,
+        dataset_id: str,
+        key: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteDatasetTagResponse: ...
+
     def delete_dataset_tag(
         self,
         request: DeleteDatasetTag | Mapping[str, Any] | None = None,
-        /,
         *,
         dataset_id: str | None = None,
         key: str | None = None,
@@ -399,6 +632,8 @@ class DatasetsApi(ClientBase):
         """Delete Evaluation Dataset Tag.
 
         ``DELETE /api/3.0/mlflow/datasets/{dataset_id}/tags/{key}`` (MLflow >= 3.4.0).
+        Required: ``dataset_id``, ``key``; or pass a ``DeleteDatasetTag`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -29,10 +29,31 @@ __all__ = ["GetOnlineTraceDetailsApi"]
 class GetOnlineTraceDetailsApi(ClientBase):
     """The ``get_online_trace_details`` methods of the generated client."""
 
+    @overload
+    def get_online_trace_details(
+        self,
+        request: GetOnlineTraceDetails | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetOnlineTraceDetailsResponse: ...
+
+    @overload
+    def get_online_trace_details(
+        self,
+        *,
+        trace_id: str,
+        sql_warehouse_id: str,
+        source_inference_table: str,
+        source_databricks_request_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetOnlineTraceDetailsResponse: ...
+
     def get_online_trace_details(
         self,
         request: GetOnlineTraceDetails | Mapping[str, Any] | None = None,
-        /,
         *,
         trace_id: str | None = None,
         sql_warehouse_id: str | None = None,
@@ -45,6 +66,9 @@ class GetOnlineTraceDetailsApi(ClientBase):
 
         ``GET /api/2.0/mlflow/get-online-trace-details`` (declared by the protos, but no
         MLflow release up to 3.17.2 serves it: 404).
+        Required: ``trace_id``, ``sql_warehouse_id``, ``source_inference_table``,
+        ``source_databricks_request_id``; or pass a ``GetOnlineTraceDetails`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

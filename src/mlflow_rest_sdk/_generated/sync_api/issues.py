@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -36,10 +36,36 @@ __all__ = ["IssuesApi"]
 class IssuesApi(ClientBase):
     """The ``issues`` methods of the generated client."""
 
+    @overload
+    def create_issue(
+        self,
+        request: CreateIssue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateIssueResponse: ...
+
+    @overload
+    def create_issue(
+        self,
+        *,
+        experiment_id: str,
+        name: str,
+        description: str,
+        status: str | None = None,
+        severity: str | None = None,
+        root_causes: Sequence[str] | None = None,
+        source_run_id: str | None = None,
+        created_by: str | None = None,
+        categories: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateIssueResponse: ...
+
     def create_issue(
         self,
         request: CreateIssue | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -56,6 +82,8 @@ class IssuesApi(ClientBase):
         """Create an issue.
 
         ``POST /api/3.0/mlflow/issues`` (MLflow >= 3.11.0).
+        Required: ``experiment_id``, ``name``, ``description``; or pass a ``CreateIssue`` (or
+        a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -146,10 +174,28 @@ class IssuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_issue(
+        self,
+        request: GetIssue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetIssueResponse: ...
+
+    @overload
+    def get_issue(
+        self,
+        *,
+        issue_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetIssueResponse: ...
+
     def get_issue(
         self,
         request: GetIssue | Mapping[str, Any] | None = None,
-        /,
         *,
         issue_id: str | None = None,
         timeout: float | None = None,
@@ -158,6 +204,7 @@ class IssuesApi(ClientBase):
         """Get an issue by ID.
 
         ``GET /api/3.0/mlflow/issues/{issue_id}`` (MLflow >= 3.11.0).
+        Required: ``issue_id``; or pass a ``GetIssue`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -170,10 +217,32 @@ class IssuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_issue(
+        self,
+        request: UpdateIssue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateIssueResponse: ...
+
+    @overload
+    def update_issue(
+        self,
+        *,
+        issue_id: str,
+        name: str | None = None,
+        description: str | None = None,
+        status: str | None = None,
+        severity: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateIssueResponse: ...
+
     def update_issue(
         self,
         request: UpdateIssue | Mapping[str, Any] | None = None,
-        /,
         *,
         issue_id: str | None = None,
         name: str | None = None,
@@ -186,6 +255,7 @@ class IssuesApi(ClientBase):
         """Update an existing issue.
 
         ``PATCH /api/3.0/mlflow/issues/{issue_id}`` (MLflow >= 3.11.0).
+        Required: ``issue_id``; or pass a ``UpdateIssue`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -42,10 +42,33 @@ __all__ = ["LabelSchemasApi"]
 class LabelSchemasApi(ClientBase):
     """The ``label_schemas`` methods of the generated client."""
 
+    @overload
+    def create_label_schema(
+        self,
+        request: CreateLabelSchema | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateLabelSchemaResponse: ...
+
+    @overload
+    def create_label_schema(
+        self,
+        *,
+        experiment_id: str,
+        name: str,
+        type: LabelSchemaType | str,
+        input: LabelSchemaInput | Mapping[str, Any],
+        instruction: str | None = None,
+        enable_comment: bool | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateLabelSchemaResponse: ...
+
     def create_label_schema(
         self,
         request: CreateLabelSchema | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -59,6 +82,8 @@ class LabelSchemasApi(ClientBase):
         """Create a label schema.
 
         ``POST /api/3.0/mlflow/label-schemas/create`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``, ``name``, ``type``, ``input``; or pass a
+        ``CreateLabelSchema`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -78,10 +103,28 @@ class LabelSchemasApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_label_schema(
+        self,
+        request: DeleteLabelSchema | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteLabelSchemaResponse: ...
+
+    @overload
+    def delete_label_schema(
+        self,
+        *,
+        schema_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteLabelSchemaResponse: ...
+
     def delete_label_schema(
         self,
         request: DeleteLabelSchema | Mapping[str, Any] | None = None,
-        /,
         *,
         schema_id: str | None = None,
         timeout: float | None = None,
@@ -90,6 +133,8 @@ class LabelSchemasApi(ClientBase):
         """Delete a label schema.
 
         ``DELETE /api/3.0/mlflow/label-schemas/delete`` (MLflow >= 3.14.0).
+        Required: ``schema_id``; or pass a ``DeleteLabelSchema`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -102,10 +147,28 @@ class LabelSchemasApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_label_schema(
+        self,
+        request: GetLabelSchema | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLabelSchemaResponse: ...
+
+    @overload
+    def get_label_schema(
+        self,
+        *,
+        schema_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLabelSchemaResponse: ...
+
     def get_label_schema(
         self,
         request: GetLabelSchema | Mapping[str, Any] | None = None,
-        /,
         *,
         schema_id: str | None = None,
         timeout: float | None = None,
@@ -114,6 +177,8 @@ class LabelSchemasApi(ClientBase):
         """Get a label schema by ID.
 
         ``GET /api/3.0/mlflow/label-schemas/get`` (MLflow >= 3.14.0).
+        Required: ``schema_id``; or pass a ``GetLabelSchema`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -126,10 +191,29 @@ class LabelSchemasApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_label_schema_by_name(
+        self,
+        request: GetLabelSchemaByName | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLabelSchemaByNameResponse: ...
+
+    @overload
+    def get_label_schema_by_name(
+        self,
+        *,
+        experiment_id: str,
+        name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLabelSchemaByNameResponse: ...
+
     def get_label_schema_by_name(
         self,
         request: GetLabelSchemaByName | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -139,6 +223,8 @@ class LabelSchemasApi(ClientBase):
         """Get a label schema by name.
 
         ``GET /api/3.0/mlflow/label-schemas/get-by-name`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``, ``name``; or pass a ``GetLabelSchemaByName`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -151,10 +237,30 @@ class LabelSchemasApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_label_schemas(
+        self,
+        request: ListLabelSchemas | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListLabelSchemasResponse: ...
+
+    @overload
+    def list_label_schemas(
+        self,
+        *,
+        experiment_id: str,
+        max_results: int | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListLabelSchemasResponse: ...
+
     def list_label_schemas(
         self,
         request: ListLabelSchemas | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         max_results: int | None = None,
@@ -165,6 +271,8 @@ class LabelSchemasApi(ClientBase):
         """List label schemas.
 
         ``GET /api/3.0/mlflow/label-schemas/list`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``; or pass a ``ListLabelSchemas`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -177,10 +285,31 @@ class LabelSchemasApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_label_schemas_iter(
+        self,
+        request: ListLabelSchemas | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[LabelSchema]: ...
+
+    @overload
+    def list_label_schemas_iter(
+        self,
+        *,
+        experiment_id: str,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[LabelSchema]: ...
+
     def list_label_schemas_iter(
         self,
         request: ListLabelSchemas | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         max_results: int | None = None,
@@ -204,10 +333,32 @@ class LabelSchemasApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_label_schema(
+        self,
+        request: UpdateLabelSchema | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateLabelSchemaResponse: ...
+
+    @overload
+    def update_label_schema(
+        self,
+        *,
+        schema_id: str,
+        name: str | None = None,
+        instruction: str | None = None,
+        enable_comment: bool | None = None,
+        input: LabelSchemaInput | Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateLabelSchemaResponse: ...
+
     def update_label_schema(
         self,
         request: UpdateLabelSchema | Mapping[str, Any] | None = None,
-        /,
         *,
         schema_id: str | None = None,
         name: str | None = None,
@@ -220,6 +371,8 @@ class LabelSchemasApi(ClientBase):
         """Update a label schema.
 
         ``PATCH /api/3.0/mlflow/label-schemas/update`` (MLflow >= 3.14.0).
+        Required: ``schema_id``; or pass a ``UpdateLabelSchema`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

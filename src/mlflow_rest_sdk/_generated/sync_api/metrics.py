@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -32,10 +32,32 @@ __all__ = ["MetricsApi"]
 class MetricsApi(ClientBase):
     """The ``metrics`` methods of the generated client."""
 
+    @overload
+    def get_metric_history(
+        self,
+        request: GetMetricHistory | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetMetricHistoryResponse: ...
+
+    @overload
+    def get_metric_history(
+        self,
+        *,
+        metric_key: str,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        page_token: str | None = None,
+        max_results: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetMetricHistoryResponse: ...
+
     def get_metric_history(
         self,
         request: GetMetricHistory | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         run_uuid: str | None = None,
@@ -48,6 +70,8 @@ class MetricsApi(ClientBase):
         """Get Metric History.
 
         ``GET /api/2.0/mlflow/metrics/get-history`` (MLflow >= 2.0.0).
+        Required: ``metric_key``; or pass a ``GetMetricHistory`` (or a mapping) instead of
+        keywords.
         Fields added later: ``page_token`` (MLflow >= 2.1.0), ``max_results`` (MLflow >=
         2.1.0); an older server would drop them silently, so setting one raises
         ``UnsupportedByServer`` when the server's release is known to be older.
@@ -69,10 +93,33 @@ class MetricsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_metric_history_iter(
+        self,
+        request: GetMetricHistory | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Metric]: ...
+
+    @overload
+    def get_metric_history_iter(
+        self,
+        *,
+        metric_key: str,
+        run_id: str | None = None,
+        run_uuid: str | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[Metric]: ...
+
     def get_metric_history_iter(
         self,
         request: GetMetricHistory | Mapping[str, Any] | None = None,
-        /,
         *,
         run_id: str | None = None,
         run_uuid: str | None = None,
@@ -103,10 +150,32 @@ class MetricsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_metric_history_bulk_interval(
+        self,
+        request: GetMetricHistoryBulkInterval | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetMetricHistoryBulkIntervalResponse: ...
+
+    @overload
+    def get_metric_history_bulk_interval(
+        self,
+        *,
+        metric_key: str,
+        run_ids: Sequence[str] | None = None,
+        start_step: int | None = None,
+        end_step: int | None = None,
+        max_results: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetMetricHistoryBulkIntervalResponse: ...
+
     def get_metric_history_bulk_interval(
         self,
         request: GetMetricHistoryBulkInterval | Mapping[str, Any] | None = None,
-        /,
         *,
         run_ids: Sequence[str] | None = None,
         metric_key: str | None = None,
@@ -119,6 +188,8 @@ class MetricsApi(ClientBase):
         """GetMetricHistoryBulkInterval.
 
         ``GET /api/2.0/mlflow/metrics/get-history-bulk-interval`` (MLflow >= 2.11.0).
+        Required: ``metric_key``; or pass a ``GetMetricHistoryBulkInterval`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -47,10 +47,34 @@ __all__ = ["ModelVersionsApi"]
 class ModelVersionsApi(ClientBase):
     """The ``model_versions`` methods of the generated client."""
 
+    @overload
+    def create_model_version(
+        self,
+        request: CreateModelVersion | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateModelVersionResponse: ...
+
+    @overload
+    def create_model_version(
+        self,
+        *,
+        name: str,
+        source: str,
+        run_id: str | None = None,
+        tags: Sequence[ModelVersionTag | Mapping[str, Any]] | None = None,
+        run_link: str | None = None,
+        description: str | None = None,
+        model_id: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateModelVersionResponse: ...
+
     def create_model_version(
         self,
         request: CreateModelVersion | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         source: str | None = None,
@@ -65,6 +89,8 @@ class ModelVersionsApi(ClientBase):
         """Create ModelVersion.
 
         ``POST /api/2.0/mlflow/model-versions/create`` (MLflow >= 2.0.0).
+        Required: ``name``, ``source``; or pass a ``CreateModelVersion`` (or a mapping)
+        instead of keywords.
         Fields added later: ``model_id`` (MLflow >= 3.0.0); an older server would drop them
         silently, so setting one raises ``UnsupportedByServer`` when the server's release is
         known to be older.
@@ -88,10 +114,29 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_model_version(
+        self,
+        request: DeleteModelVersion | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteModelVersionResponse: ...
+
+    @overload
+    def delete_model_version(
+        self,
+        *,
+        name: str,
+        version: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteModelVersionResponse: ...
+
     def delete_model_version(
         self,
         request: DeleteModelVersion | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -101,6 +146,8 @@ class ModelVersionsApi(ClientBase):
         """Delete ModelVersion.
 
         ``DELETE /api/2.0/mlflow/model-versions/delete`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``; or pass a ``DeleteModelVersion`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -113,10 +160,30 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_model_version_tag(
+        self,
+        request: DeleteModelVersionTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteModelVersionTagResponse: ...
+
+    @overload
+    def delete_model_version_tag(
+        self,
+        *,
+        name: str,
+        version: str,
+        key: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteModelVersionTagResponse: ...
+
     def delete_model_version_tag(
         self,
         request: DeleteModelVersionTag | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -127,6 +194,8 @@ class ModelVersionsApi(ClientBase):
         """Delete Model Version Tag.
 
         ``DELETE /api/2.0/mlflow/model-versions/delete-tag`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``, ``key``; or pass a ``DeleteModelVersionTag`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -139,10 +208,29 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_model_version(
+        self,
+        request: GetModelVersion | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetModelVersionResponse: ...
+
+    @overload
+    def get_model_version(
+        self,
+        *,
+        name: str,
+        version: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetModelVersionResponse: ...
+
     def get_model_version(
         self,
         request: GetModelVersion | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -152,6 +240,8 @@ class ModelVersionsApi(ClientBase):
         """Get ModelVersion.
 
         ``GET /api/2.0/mlflow/model-versions/get`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``; or pass a ``GetModelVersion`` (or a mapping) instead
+        of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -164,10 +254,29 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_model_version_download_uri(
+        self,
+        request: GetModelVersionDownloadUri | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetModelVersionDownloadUriResponse: ...
+
+    @overload
+    def get_model_version_download_uri(
+        self,
+        *,
+        name: str,
+        version: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetModelVersionDownloadUriResponse: ...
+
     def get_model_version_download_uri(
         self,
         request: GetModelVersionDownloadUri | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -177,6 +286,8 @@ class ModelVersionsApi(ClientBase):
         """Get Download URI For ModelVersion Artifacts.
 
         ``GET /api/2.0/mlflow/model-versions/get-download-uri`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``; or pass a ``GetModelVersionDownloadUri`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -249,10 +360,31 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def set_model_version_tag(
+        self,
+        request: SetModelVersionTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetModelVersionTagResponse: ...
+
+    @overload
+    def set_model_version_tag(
+        self,
+        *,
+        name: str,
+        version: str,
+        key: str,
+        value: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetModelVersionTagResponse: ...
+
     def set_model_version_tag(
         self,
         request: SetModelVersionTag | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -264,6 +396,8 @@ class ModelVersionsApi(ClientBase):
         """Set Model Version Tag.
 
         ``POST /api/2.0/mlflow/model-versions/set-tag`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``, ``key``, ``value``; or pass a ``SetModelVersionTag``
+        (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -276,10 +410,31 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def transition_model_version_stage(
+        self,
+        request: TransitionModelVersionStage | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> TransitionModelVersionStageResponse: ...
+
+    @overload
+    def transition_model_version_stage(
+        self,
+        *,
+        name: str,
+        version: str,
+        stage: str,
+        archive_existing_versions: bool,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> TransitionModelVersionStageResponse: ...
+
     def transition_model_version_stage(
         self,
         request: TransitionModelVersionStage | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -291,6 +446,8 @@ class ModelVersionsApi(ClientBase):
         """Transition ModelVersion Stage.
 
         ``POST /api/2.0/mlflow/model-versions/transition-stage`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``, ``stage``, ``archive_existing_versions``; or pass a
+        ``TransitionModelVersionStage`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -308,10 +465,30 @@ class ModelVersionsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_model_version(
+        self,
+        request: UpdateModelVersion | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateModelVersionResponse: ...
+
+    @overload
+    def update_model_version(
+        self,
+        *,
+        name: str,
+        version: str,
+        description: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateModelVersionResponse: ...
+
     def update_model_version(
         self,
         request: UpdateModelVersion | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         version: str | None = None,
@@ -322,6 +499,8 @@ class ModelVersionsApi(ClientBase):
         """Update ModelVersion.
 
         ``PATCH /api/2.0/mlflow/model-versions/update`` (MLflow >= 2.0.0).
+        Required: ``name``, ``version``; or pass a ``UpdateModelVersion`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

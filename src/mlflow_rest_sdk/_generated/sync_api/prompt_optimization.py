@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -95,10 +95,28 @@ class PromptOptimizationApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_prompt_optimization_job(
+        self,
+        request: DeletePromptOptimizationJob | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeletePromptOptimizationJobResponse: ...
+
+    @overload
+    def delete_prompt_optimization_job(
+        self,
+        *,
+        job_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeletePromptOptimizationJobResponse: ...
+
     def delete_prompt_optimization_job(
         self,
         request: DeletePromptOptimizationJob | Mapping[str, Any] | None = None,
-        /,
         *,
         job_id: str | None = None,
         timeout: float | None = None,
@@ -107,6 +125,8 @@ class PromptOptimizationApi(ClientBase):
         """Delete Prompt Optimization Job.
 
         ``DELETE /api/3.0/mlflow/prompt-optimization/jobs/{job_id}`` (MLflow >= 3.10.0).
+        Required: ``job_id``; or pass a ``DeletePromptOptimizationJob`` (or a mapping) instead
+        of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -119,10 +139,28 @@ class PromptOptimizationApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_prompt_optimization_job(
+        self,
+        request: GetPromptOptimizationJob | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetPromptOptimizationJobResponse: ...
+
+    @overload
+    def get_prompt_optimization_job(
+        self,
+        *,
+        job_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetPromptOptimizationJobResponse: ...
+
     def get_prompt_optimization_job(
         self,
         request: GetPromptOptimizationJob | Mapping[str, Any] | None = None,
-        /,
         *,
         job_id: str | None = None,
         timeout: float | None = None,
@@ -131,6 +169,8 @@ class PromptOptimizationApi(ClientBase):
         """Get Prompt Optimization Job.
 
         ``GET /api/3.0/mlflow/prompt-optimization/jobs/{job_id}`` (MLflow >= 3.10.0).
+        Required: ``job_id``; or pass a ``GetPromptOptimizationJob`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -143,10 +183,28 @@ class PromptOptimizationApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def cancel_prompt_optimization_job(
+        self,
+        request: CancelPromptOptimizationJob | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CancelPromptOptimizationJobResponse: ...
+
+    @overload
+    def cancel_prompt_optimization_job(
+        self,
+        *,
+        job_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CancelPromptOptimizationJobResponse: ...
+
     def cancel_prompt_optimization_job(
         self,
         request: CancelPromptOptimizationJob | Mapping[str, Any] | None = None,
-        /,
         *,
         job_id: str | None = None,
         timeout: float | None = None,
@@ -155,6 +213,8 @@ class PromptOptimizationApi(ClientBase):
         """Cancel Prompt Optimization Job.
 
         ``POST /api/3.0/mlflow/prompt-optimization/jobs/{job_id}/cancel`` (MLflow >= 3.10.0).
+        Required: ``job_id``; or pass a ``CancelPromptOptimizationJob`` (or a mapping) instead
+        of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

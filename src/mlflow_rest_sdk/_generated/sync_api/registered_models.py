@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -53,10 +53,29 @@ __all__ = ["RegisteredModelsApi"]
 class RegisteredModelsApi(ClientBase):
     """The ``registered_models`` methods of the generated client."""
 
+    @overload
+    def delete_registered_model_alias(
+        self,
+        request: DeleteRegisteredModelAlias | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRegisteredModelAliasResponse: ...
+
+    @overload
+    def delete_registered_model_alias(
+        self,
+        *,
+        name: str,
+        alias: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRegisteredModelAliasResponse: ...
+
     def delete_registered_model_alias(
         self,
         request: DeleteRegisteredModelAlias | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         alias: str | None = None,
@@ -66,6 +85,8 @@ class RegisteredModelsApi(ClientBase):
         """Delete Registered Model Alias.
 
         ``DELETE /api/2.0/mlflow/registered-models/alias`` (MLflow >= 2.3.0).
+        Required: ``name``, ``alias``; or pass a ``DeleteRegisteredModelAlias`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -78,10 +99,29 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_model_version_by_alias(
+        self,
+        request: GetModelVersionByAlias | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetModelVersionByAliasResponse: ...
+
+    @overload
+    def get_model_version_by_alias(
+        self,
+        *,
+        name: str,
+        alias: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetModelVersionByAliasResponse: ...
+
     def get_model_version_by_alias(
         self,
         request: GetModelVersionByAlias | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         alias: str | None = None,
@@ -91,6 +131,8 @@ class RegisteredModelsApi(ClientBase):
         """Get Model Version by Alias.
 
         ``GET /api/2.0/mlflow/registered-models/alias`` (MLflow >= 2.3.0).
+        Required: ``name``, ``alias``; or pass a ``GetModelVersionByAlias`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -103,10 +145,30 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def set_registered_model_alias(
+        self,
+        request: SetRegisteredModelAlias | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetRegisteredModelAliasResponse: ...
+
+    @overload
+    def set_registered_model_alias(
+        self,
+        *,
+        name: str,
+        alias: str,
+        version: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetRegisteredModelAliasResponse: ...
+
     def set_registered_model_alias(
         self,
         request: SetRegisteredModelAlias | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         alias: str | None = None,
@@ -117,6 +179,8 @@ class RegisteredModelsApi(ClientBase):
         """Set Registered Model Alias.
 
         ``POST /api/2.0/mlflow/registered-models/alias`` (MLflow >= 2.3.0).
+        Required: ``name``, ``alias``, ``version``; or pass a ``SetRegisteredModelAlias`` (or
+        a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -129,10 +193,31 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def create_registered_model(
+        self,
+        request: CreateRegisteredModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateRegisteredModelResponse: ...
+
+    @overload
+    def create_registered_model(
+        self,
+        *,
+        name: str,
+        tags: Sequence[RegisteredModelTag | Mapping[str, Any]] | None = None,
+        description: str | None = None,
+        deployment_job_id: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateRegisteredModelResponse: ...
+
     def create_registered_model(
         self,
         request: CreateRegisteredModel | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         tags: Sequence[RegisteredModelTag | Mapping[str, Any]] | None = None,
@@ -144,6 +229,8 @@ class RegisteredModelsApi(ClientBase):
         """Create RegisteredModel.
 
         ``POST /api/2.0/mlflow/registered-models/create`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``CreateRegisteredModel`` (or a mapping) instead of
+        keywords.
         Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server would
         drop them silently, so setting one raises ``UnsupportedByServer`` when the server's
         release is known to be older.
@@ -164,10 +251,28 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_registered_model(
+        self,
+        request: DeleteRegisteredModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRegisteredModelResponse: ...
+
+    @overload
+    def delete_registered_model(
+        self,
+        *,
+        name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRegisteredModelResponse: ...
+
     def delete_registered_model(
         self,
         request: DeleteRegisteredModel | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         timeout: float | None = None,
@@ -176,6 +281,8 @@ class RegisteredModelsApi(ClientBase):
         """Delete RegisteredModel.
 
         ``DELETE /api/2.0/mlflow/registered-models/delete`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``DeleteRegisteredModel`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -188,10 +295,29 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_registered_model_tag(
+        self,
+        request: DeleteRegisteredModelTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRegisteredModelTagResponse: ...
+
+    @overload
+    def delete_registered_model_tag(
+        self,
+        *,
+        name: str,
+        key: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteRegisteredModelTagResponse: ...
+
     def delete_registered_model_tag(
         self,
         request: DeleteRegisteredModelTag | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         key: str | None = None,
@@ -201,6 +327,8 @@ class RegisteredModelsApi(ClientBase):
         """Delete Registered Model Tag.
 
         ``DELETE /api/2.0/mlflow/registered-models/delete-tag`` (MLflow >= 2.0.0).
+        Required: ``name``, ``key``; or pass a ``DeleteRegisteredModelTag`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -213,10 +341,28 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_registered_model(
+        self,
+        request: GetRegisteredModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetRegisteredModelResponse: ...
+
+    @overload
+    def get_registered_model(
+        self,
+        *,
+        name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetRegisteredModelResponse: ...
+
     def get_registered_model(
         self,
         request: GetRegisteredModel | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         timeout: float | None = None,
@@ -225,6 +371,8 @@ class RegisteredModelsApi(ClientBase):
         """Get RegisteredModel.
 
         ``GET /api/2.0/mlflow/registered-models/get`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``GetRegisteredModel`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -237,10 +385,29 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_latest_versions(
+        self,
+        request: GetLatestVersions | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLatestVersionsResponse: ...
+
+    @overload
+    def get_latest_versions(
+        self,
+        *,
+        name: str,
+        stages: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetLatestVersionsResponse: ...
+
     def get_latest_versions(
         self,
         request: GetLatestVersions | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         stages: Sequence[str] | None = None,
@@ -250,6 +417,8 @@ class RegisteredModelsApi(ClientBase):
         """Get Latest ModelVersions.
 
         ``POST /api/2.0/mlflow/registered-models/get-latest-versions`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``GetLatestVersions`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -262,10 +431,29 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def rename_registered_model(
+        self,
+        request: RenameRegisteredModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RenameRegisteredModelResponse: ...
+
+    @overload
+    def rename_registered_model(
+        self,
+        *,
+        name: str,
+        new_name: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RenameRegisteredModelResponse: ...
+
     def rename_registered_model(
         self,
         request: RenameRegisteredModel | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         new_name: str | None = None,
@@ -275,6 +463,8 @@ class RegisteredModelsApi(ClientBase):
         """Rename RegisteredModel.
 
         ``POST /api/2.0/mlflow/registered-models/rename`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``RenameRegisteredModel`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -347,10 +537,30 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def set_registered_model_tag(
+        self,
+        request: SetRegisteredModelTag | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetRegisteredModelTagResponse: ...
+
+    @overload
+    def set_registered_model_tag(
+        self,
+        *,
+        name: str,
+        key: str,
+        value: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetRegisteredModelTagResponse: ...
+
     def set_registered_model_tag(
         self,
         request: SetRegisteredModelTag | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         key: str | None = None,
@@ -361,6 +571,8 @@ class RegisteredModelsApi(ClientBase):
         """Set Registered Model Tag.
 
         ``POST /api/2.0/mlflow/registered-models/set-tag`` (MLflow >= 2.0.0).
+        Required: ``name``, ``key``, ``value``; or pass a ``SetRegisteredModelTag`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -373,10 +585,30 @@ class RegisteredModelsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_registered_model(
+        self,
+        request: UpdateRegisteredModel | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateRegisteredModelResponse: ...
+
+    @overload
+    def update_registered_model(
+        self,
+        *,
+        name: str,
+        description: str | None = None,
+        deployment_job_id: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateRegisteredModelResponse: ...
+
     def update_registered_model(
         self,
         request: UpdateRegisteredModel | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -387,6 +619,8 @@ class RegisteredModelsApi(ClientBase):
         """Update RegisteredModel.
 
         ``PATCH /api/2.0/mlflow/registered-models/update`` (MLflow >= 2.0.0).
+        Required: ``name``; or pass a ``UpdateRegisteredModel`` (or a mapping) instead of
+        keywords.
         Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server would
         drop them silently, so setting one raises ``UnsupportedByServer`` when the server's
         release is known to be older.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -54,10 +54,33 @@ __all__ = ["ReviewQueuesApi"]
 class ReviewQueuesApi(ClientBase):
     """The ``review_queues`` methods of the generated client."""
 
+    @overload
+    def create_review_queue(
+        self,
+        request: CreateReviewQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateReviewQueueResponse: ...
+
+    @overload
+    def create_review_queue(
+        self,
+        *,
+        experiment_id: str,
+        name: str,
+        queue_type: ReviewQueueType | str,
+        created_by: str | None = None,
+        users: Sequence[str] | None = None,
+        schema_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateReviewQueueResponse: ...
+
     def create_review_queue(
         self,
         request: CreateReviewQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -71,6 +94,8 @@ class ReviewQueuesApi(ClientBase):
         """Create a review queue.
 
         ``POST /api/3.0/mlflow/review-queues/create`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``, ``name``, ``queue_type``; or pass a ``CreateReviewQueue``
+        (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -90,10 +115,28 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_review_queue(
+        self,
+        request: DeleteReviewQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteReviewQueueResponse: ...
+
+    @overload
+    def delete_review_queue(
+        self,
+        *,
+        queue_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteReviewQueueResponse: ...
+
     def delete_review_queue(
         self,
         request: DeleteReviewQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         timeout: float | None = None,
@@ -102,6 +145,8 @@ class ReviewQueuesApi(ClientBase):
         """Delete a review queue.
 
         ``POST /api/3.0/mlflow/review-queues/delete`` (MLflow >= 3.14.0).
+        Required: ``queue_id``; or pass a ``DeleteReviewQueue`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -114,10 +159,28 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_review_queue(
+        self,
+        request: GetReviewQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetReviewQueueResponse: ...
+
+    @overload
+    def get_review_queue(
+        self,
+        *,
+        queue_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetReviewQueueResponse: ...
+
     def get_review_queue(
         self,
         request: GetReviewQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         timeout: float | None = None,
@@ -126,6 +189,8 @@ class ReviewQueuesApi(ClientBase):
         """Get a review queue.
 
         ``GET /api/3.0/mlflow/review-queues/get`` (MLflow >= 3.14.0).
+        Required: ``queue_id``; or pass a ``GetReviewQueue`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -138,10 +203,29 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_review_queue_by_name(
+        self,
+        request: GetReviewQueueByName | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetReviewQueueByNameResponse: ...
+
+    @overload
+    def get_review_queue_by_name(
+        self,
+        *,
+        experiment_id: str,
+        name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetReviewQueueByNameResponse: ...
+
     def get_review_queue_by_name(
         self,
         request: GetReviewQueueByName | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -151,6 +235,8 @@ class ReviewQueuesApi(ClientBase):
         """Get a review queue by name.
 
         ``GET /api/3.0/mlflow/review-queues/get-by-name`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``, ``name``; or pass a ``GetReviewQueueByName`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -163,10 +249,30 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_or_create_user_queue(
+        self,
+        request: GetOrCreateUserQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetOrCreateUserQueueResponse: ...
+
+    @overload
+    def get_or_create_user_queue(
+        self,
+        *,
+        experiment_id: str,
+        user: str,
+        created_by: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetOrCreateUserQueueResponse: ...
+
     def get_or_create_user_queue(
         self,
         request: GetOrCreateUserQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         user: str | None = None,
@@ -177,6 +283,8 @@ class ReviewQueuesApi(ClientBase):
         """Get or create a user review queue.
 
         ``POST /api/3.0/mlflow/review-queues/get-or-create-user`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``, ``user``; or pass a ``GetOrCreateUserQueue`` (or a
+        mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -189,10 +297,30 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def add_items_to_review_queue(
+        self,
+        request: AddItemsToReviewQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AddItemsToReviewQueueResponse: ...
+
+    @overload
+    def add_items_to_review_queue(
+        self,
+        *,
+        queue_id: str,
+        item_type: ReviewItemType | str | None = None,
+        item_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AddItemsToReviewQueueResponse: ...
+
     def add_items_to_review_queue(
         self,
         request: AddItemsToReviewQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         item_type: ReviewItemType | str | None = None,
@@ -203,6 +331,8 @@ class ReviewQueuesApi(ClientBase):
         """Add items to a review queue.
 
         ``POST /api/3.0/mlflow/review-queues/items/add`` (MLflow >= 3.14.0).
+        Required: ``queue_id``; or pass a ``AddItemsToReviewQueue`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -215,10 +345,31 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_review_queue_items(
+        self,
+        request: ListReviewQueueItems | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListReviewQueueItemsResponse: ...
+
+    @overload
+    def list_review_queue_items(
+        self,
+        *,
+        queue_id: str,
+        status: ReviewStatus | str | None = None,
+        max_results: int | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListReviewQueueItemsResponse: ...
+
     def list_review_queue_items(
         self,
         request: ListReviewQueueItems | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         status: ReviewStatus | str | None = None,
@@ -230,6 +381,8 @@ class ReviewQueuesApi(ClientBase):
         """List review queue items.
 
         ``GET /api/3.0/mlflow/review-queues/items/list`` (MLflow >= 3.14.0).
+        Required: ``queue_id``; or pass a ``ListReviewQueueItems`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -247,10 +400,32 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_review_queue_items_iter(
+        self,
+        request: ListReviewQueueItems | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ReviewQueueItem]: ...
+
+    @overload
+    def list_review_queue_items_iter(
+        self,
+        *,
+        queue_id: str,
+        status: ReviewStatus | str | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ReviewQueueItem]: ...
+
     def list_review_queue_items_iter(
         self,
         request: ListReviewQueueItems | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         status: ReviewStatus | str | None = None,
@@ -275,10 +450,29 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def remove_items_from_review_queue(
+        self,
+        request: RemoveItemsFromReviewQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RemoveItemsFromReviewQueueResponse: ...
+
+    @overload
+    def remove_items_from_review_queue(
+        self,
+        *,
+        queue_id: str,
+        item_ids: Sequence[str] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> RemoveItemsFromReviewQueueResponse: ...
+
     def remove_items_from_review_queue(
         self,
         request: RemoveItemsFromReviewQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         item_ids: Sequence[str] | None = None,
@@ -288,6 +482,8 @@ class ReviewQueuesApi(ClientBase):
         """Remove items from a review queue.
 
         ``POST /api/3.0/mlflow/review-queues/items/remove`` (MLflow >= 3.14.0).
+        Required: ``queue_id``; or pass a ``RemoveItemsFromReviewQueue`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -300,10 +496,31 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def set_review_queue_item_status(
+        self,
+        request: SetReviewQueueItemStatus | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetReviewQueueItemStatusResponse: ...
+
+    @overload
+    def set_review_queue_item_status(
+        self,
+        *,
+        queue_id: str,
+        item_id: str,
+        status: ReviewStatus | str,
+        completed_by: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SetReviewQueueItemStatusResponse: ...
+
     def set_review_queue_item_status(
         self,
         request: SetReviewQueueItemStatus | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         item_id: str | None = None,
@@ -315,6 +532,8 @@ class ReviewQueuesApi(ClientBase):
         """Set review queue item status.
 
         ``POST /api/3.0/mlflow/review-queues/items/set-status`` (MLflow >= 3.14.0).
+        Required: ``queue_id``, ``item_id``, ``status``; or pass a
+        ``SetReviewQueueItemStatus`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -332,10 +551,32 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_review_queues(
+        self,
+        request: ListReviewQueues | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListReviewQueuesResponse: ...
+
+    @overload
+    def list_review_queues(
+        self,
+        *,
+        experiment_id: str,
+        user: str | None = None,
+        max_results: int | None = None,
+        page_token: str | None = None,
+        item_id: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListReviewQueuesResponse: ...
+
     def list_review_queues(
         self,
         request: ListReviewQueues | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         user: str | None = None,
@@ -348,6 +589,8 @@ class ReviewQueuesApi(ClientBase):
         """List review queues.
 
         ``GET /api/3.0/mlflow/review-queues/list`` (MLflow >= 3.14.0).
+        Required: ``experiment_id``; or pass a ``ListReviewQueues`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -366,10 +609,33 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_review_queues_iter(
+        self,
+        request: ListReviewQueues | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ReviewQueue]: ...
+
+    @overload
+    def list_review_queues_iter(
+        self,
+        *,
+        experiment_id: str,
+        user: str | None = None,
+        max_results: int | None = None,
+        item_id: str | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[ReviewQueue]: ...
+
     def list_review_queues_iter(
         self,
         request: ListReviewQueues | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         user: str | None = None,
@@ -400,10 +666,34 @@ class ReviewQueuesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_review_queue(
+        self,
+        request: UpdateReviewQueue | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateReviewQueueResponse: ...
+
+    @overload
+    def update_review_queue(
+        self,
+        *,
+        queue_id: str,
+        update_users: bool | None = None,
+        users: Sequence[str] | None = None,
+        update_schema_ids: bool | None = None,
+        schema_ids: Sequence[str] | None = None,
+        name: str | None = None,
+        new_owner: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateReviewQueueResponse: ...
+
     def update_review_queue(
         self,
         request: UpdateReviewQueue | Mapping[str, Any] | None = None,
-        /,
         *,
         queue_id: str | None = None,
         update_users: bool | None = None,
@@ -418,6 +708,8 @@ class ReviewQueuesApi(ClientBase):
         """Update a review queue.
 
         ``POST /api/3.0/mlflow/review-queues/update`` (MLflow >= 3.14.0).
+        Required: ``queue_id``; or pass a ``UpdateReviewQueue`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

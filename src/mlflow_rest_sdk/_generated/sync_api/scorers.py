@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -121,10 +121,31 @@ class ScorersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def upsert_online_scoring_config(
+        self,
+        request: UpsertOnlineScoringConfig | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpsertOnlineScoringConfigResponse: ...
+
+    @overload
+    def upsert_online_scoring_config(
+        self,
+        *,
+        experiment_id: str,
+        name: str,
+        sample_rate: float,
+        filter_string: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpsertOnlineScoringConfigResponse: ...
+
     def upsert_online_scoring_config(
         self,
         request: UpsertOnlineScoringConfig | Mapping[str, Any] | None = None,
-        /,
         *,
         experiment_id: str | None = None,
         name: str | None = None,
@@ -136,6 +157,8 @@ class ScorersApi(ClientBase):
         """Create or replace how a registered scorer is run on incoming traces.
 
         ``PUT /api/3.0/mlflow/scorers/online-config`` (MLflow >= 3.9.0).
+        Required: ``experiment_id``, ``name``, ``sample_rate``; or pass a
+        ``UpsertOnlineScoringConfig`` (or a mapping) instead of keywords.
         A sample_rate above 0 is accepted only for scorers that use an AI gateway model.
         Idempotent: retried on transient failures.
         """
@@ -154,10 +177,28 @@ class ScorersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_online_scoring_configs(
+        self,
+        request: GetOnlineScoringConfigs | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetOnlineScoringConfigsResponse: ...
+
+    @overload
+    def get_online_scoring_configs(
+        self,
+        *,
+        scorer_ids: Sequence[str],
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetOnlineScoringConfigsResponse: ...
+
     def get_online_scoring_configs(
         self,
         request: GetOnlineScoringConfigs | Mapping[str, Any] | None = None,
-        /,
         *,
         scorer_ids: Sequence[str] | None = None,
         timeout: float | None = None,
@@ -166,6 +207,8 @@ class ScorersApi(ClientBase):
         """Fetch the online scoring configurations of the given scorers.
 
         ``GET /api/3.0/mlflow/scorers/online-configs`` (MLflow >= 3.9.0).
+        Required: ``scorer_ids``; or pass a ``GetOnlineScoringConfigs`` (or a mapping) instead
+        of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -46,10 +46,29 @@ __all__ = ["UsersApi"]
 class UsersApi(ClientBase):
     """The ``users`` methods of the generated client."""
 
+    @overload
+    def create_user(
+        self,
+        request: CreateUser | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateUserResponse: ...
+
+    @overload
+    def create_user(
+        self,
+        *,
+        username: str,
+        password: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateUserResponse: ...
+
     def create_user(
         self,
         request: CreateUser | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         password: str | None = None,
@@ -59,6 +78,8 @@ class UsersApi(ClientBase):
         """Create a basic-auth user account.
 
         ``POST /api/2.0/mlflow/users/create`` (MLflow >= 2.3.2).
+        Required: ``username``, ``password``; or pass a ``CreateUser`` (or a mapping) instead
+        of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -92,10 +113,28 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_user(
+        self,
+        request: DeleteUser | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    def delete_user(
+        self,
+        *,
+        username: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     def delete_user(
         self,
         request: DeleteUser | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         timeout: float | None = None,
@@ -104,6 +143,7 @@ class UsersApi(ClientBase):
         """Delete a user account and its direct grants.
 
         ``DELETE /api/2.0/mlflow/users/delete`` (MLflow >= 2.3.2).
+        Required: ``username``; or pass a ``DeleteUser`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -116,10 +156,28 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_user(
+        self,
+        request: GetUser | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetUserResponse: ...
+
+    @overload
+    def get_user(
+        self,
+        *,
+        username: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetUserResponse: ...
+
     def get_user(
         self,
         request: GetUser | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         timeout: float | None = None,
@@ -128,6 +186,7 @@ class UsersApi(ClientBase):
         """Read one user account by login name.
 
         ``GET /api/2.0/mlflow/users/get`` (MLflow >= 2.3.2).
+        Required: ``username``; or pass a ``GetUser`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -161,10 +220,29 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_user_admin(
+        self,
+        request: UpdateUserAdmin | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    def update_user_admin(
+        self,
+        *,
+        username: str,
+        is_admin: bool,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     def update_user_admin(
         self,
         request: UpdateUserAdmin | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         is_admin: bool | None = None,
@@ -174,6 +252,8 @@ class UsersApi(ClientBase):
         """Make a user a super admin or take that status away.
 
         ``PATCH /api/2.0/mlflow/users/update-admin`` (MLflow >= 2.3.2).
+        Required: ``username``, ``is_admin``; or pass a ``UpdateUserAdmin`` (or a mapping)
+        instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -186,10 +266,30 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_user_password(
+        self,
+        request: UpdateUserPassword | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    def update_user_password(
+        self,
+        *,
+        username: str,
+        password: str,
+        current_password: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     def update_user_password(
         self,
         request: UpdateUserPassword | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         password: str | None = None,
@@ -200,6 +300,8 @@ class UsersApi(ClientBase):
         """Set a user's password.
 
         ``PATCH /api/2.0/mlflow/users/update-password`` (MLflow >= 2.3.2).
+        Required: ``username``, ``password``; or pass a ``UpdateUserPassword`` (or a mapping)
+        instead of keywords.
         Fields added later: ``current_password`` (MLflow >= 3.13.0); an older server would
         drop them silently, so setting one raises ``UnsupportedByServer`` when the server's
         release is known to be older.
@@ -237,10 +339,30 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_user_permission(
+        self,
+        request: GetUserPermission | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetUserPermissionResponse: ...
+
+    @overload
+    def get_user_permission(
+        self,
+        *,
+        username: str,
+        resource_type: str,
+        resource_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetUserPermissionResponse: ...
+
     def get_user_permission(
         self,
         request: GetUserPermission | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         resource_type: str | None = None,
@@ -251,6 +373,8 @@ class UsersApi(ClientBase):
         """Resolve a user's effective permission on one resource.
 
         ``GET /api/3.0/mlflow/users/permissions/get`` (MLflow >= 3.13.0).
+        Required: ``username``, ``resource_type``, ``resource_id``; or pass a
+        ``GetUserPermission`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -263,10 +387,31 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def grant_user_permission(
+        self,
+        request: GrantUserPermission | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    def grant_user_permission(
+        self,
+        *,
+        username: str,
+        resource_type: str,
+        resource_id: str,
+        permission: Permission | str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     def grant_user_permission(
         self,
         request: GrantUserPermission | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         resource_type: str | None = None,
@@ -278,6 +423,8 @@ class UsersApi(ClientBase):
         """Grant one user a permission on one resource.
 
         ``POST /api/3.0/mlflow/users/permissions/grant`` (MLflow >= 3.13.0).
+        Required: ``username``, ``resource_type``, ``resource_id``, ``permission``; or pass a
+        ``GrantUserPermission`` (or a mapping) instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -295,10 +442,28 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_user_permissions(
+        self,
+        request: ListUserPermissions | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListUserPermissionsResponse: ...
+
+    @overload
+    def list_user_permissions(
+        self,
+        *,
+        username: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListUserPermissionsResponse: ...
+
     def list_user_permissions(
         self,
         request: ListUserPermissions | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         timeout: float | None = None,
@@ -307,6 +472,8 @@ class UsersApi(ClientBase):
         """List every grant a user holds through their roles.
 
         ``GET /api/3.0/mlflow/users/permissions/list`` (MLflow >= 3.13.0).
+        Required: ``username``; or pass a ``ListUserPermissions`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -319,10 +486,30 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def revoke_user_permission(
+        self,
+        request: RevokeUserPermission | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
+    @overload
+    def revoke_user_permission(
+        self,
+        *,
+        username: str,
+        resource_type: str,
+        resource_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None: ...
+
     def revoke_user_permission(
         self,
         request: RevokeUserPermission | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         resource_type: str | None = None,
@@ -333,6 +520,8 @@ class UsersApi(ClientBase):
         """Withdraw a permission granted directly to one user.
 
         ``POST /api/3.0/mlflow/users/permissions/revoke`` (MLflow >= 3.13.0).
+        Required: ``username``, ``resource_type``, ``resource_id``; or pass a
+        ``RevokeUserPermission`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -345,10 +534,28 @@ class UsersApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def list_user_roles(
+        self,
+        request: ListUserRoles | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListUserRolesResponse: ...
+
+    @overload
+    def list_user_roles(
+        self,
+        *,
+        username: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> ListUserRolesResponse: ...
+
     def list_user_roles(
         self,
         request: ListUserRoles | Mapping[str, Any] | None = None,
-        /,
         *,
         username: str | None = None,
         timeout: float | None = None,
@@ -357,6 +564,8 @@ class UsersApi(ClientBase):
         """List the roles a user holds.
 
         ``GET /api/3.0/mlflow/users/roles/list`` (MLflow >= 3.12.0).
+        Required: ``username``; or pass a ``ListUserRoles`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -93,10 +93,33 @@ class WebhooksApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def create_webhook(
+        self,
+        request: CreateWebhook | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWebhookResponse: ...
+
+    @overload
+    def create_webhook(
+        self,
+        *,
+        name: str,
+        url: str,
+        events: Sequence[WebhookEvent | Mapping[str, Any]],
+        description: str | None = None,
+        secret: str | None = None,
+        status: WebhookStatus | str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWebhookResponse: ...
+
     def create_webhook(
         self,
         request: CreateWebhook | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -110,6 +133,8 @@ class WebhooksApi(ClientBase):
         """Create Webhook.
 
         ``POST /api/2.0/mlflow/webhooks`` (MLflow >= 3.3.0).
+        Required: ``name``, ``url``, ``events``; or pass a ``CreateWebhook`` (or a mapping)
+        instead of keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -129,10 +154,28 @@ class WebhooksApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_webhook(
+        self,
+        request: DeleteWebhook | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteWebhookResponse: ...
+
+    @overload
+    def delete_webhook(
+        self,
+        *,
+        webhook_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteWebhookResponse: ...
+
     def delete_webhook(
         self,
         request: DeleteWebhook | Mapping[str, Any] | None = None,
-        /,
         *,
         webhook_id: str | None = None,
         timeout: float | None = None,
@@ -141,6 +184,8 @@ class WebhooksApi(ClientBase):
         """Delete Webhook.
 
         ``DELETE /api/2.0/mlflow/webhooks/{webhook_id}`` (MLflow >= 3.3.0).
+        Required: ``webhook_id``; or pass a ``DeleteWebhook`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -153,10 +198,28 @@ class WebhooksApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_webhook(
+        self,
+        request: GetWebhook | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWebhookResponse: ...
+
+    @overload
+    def get_webhook(
+        self,
+        *,
+        webhook_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWebhookResponse: ...
+
     def get_webhook(
         self,
         request: GetWebhook | Mapping[str, Any] | None = None,
-        /,
         *,
         webhook_id: str | None = None,
         timeout: float | None = None,
@@ -165,6 +228,7 @@ class WebhooksApi(ClientBase):
         """Get Webhook.
 
         ``GET /api/2.0/mlflow/webhooks/{webhook_id}`` (MLflow >= 3.3.0).
+        Required: ``webhook_id``; or pass a ``GetWebhook`` (or a mapping) instead of keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -177,10 +241,34 @@ class WebhooksApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_webhook(
+        self,
+        request: UpdateWebhook | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateWebhookResponse: ...
+
+    @overload
+    def update_webhook(
+        self,
+        *,
+        webhook_id: str,
+        name: str | None = None,
+        description: str | None = None,
+        url: str | None = None,
+        events: Sequence[WebhookEvent | Mapping[str, Any]] | None = None,
+        secret: str | None = None,
+        status: WebhookStatus | str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateWebhookResponse: ...
+
     def update_webhook(
         self,
         request: UpdateWebhook | Mapping[str, Any] | None = None,
-        /,
         *,
         webhook_id: str | None = None,
         name: str | None = None,
@@ -195,6 +283,8 @@ class WebhooksApi(ClientBase):
         """Update Webhook.
 
         ``PATCH /api/2.0/mlflow/webhooks/{webhook_id}`` (MLflow >= 3.3.0).
+        Required: ``webhook_id``; or pass a ``UpdateWebhook`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -215,10 +305,29 @@ class WebhooksApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def test_webhook(
+        self,
+        request: TestWebhook | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> TestWebhookResponse: ...
+
+    @overload
+    def test_webhook(
+        self,
+        *,
+        webhook_id: str,
+        event: WebhookEvent | Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> TestWebhookResponse: ...
+
     def test_webhook(
         self,
         request: TestWebhook | Mapping[str, Any] | None = None,
-        /,
         *,
         webhook_id: str | None = None,
         event: WebhookEvent | Mapping[str, Any] | None = None,
@@ -228,6 +337,8 @@ class WebhooksApi(ClientBase):
         """Test Webhook.
 
         ``POST /api/2.0/mlflow/webhooks/{webhook_id}/test`` (MLflow >= 3.3.0).
+        Required: ``webhook_id``; or pass a ``TestWebhook`` (or a mapping) instead of
+        keywords.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -58,10 +58,31 @@ class WorkspacesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def create_workspace(
+        self,
+        request: CreateWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWorkspaceResponse: ...
+
+    @overload
+    def create_workspace(
+        self,
+        *,
+        name: str,
+        description: str | None = None,
+        default_artifact_root: str | None = None,
+        trace_archival_config: TraceArchivalConfig | Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWorkspaceResponse: ...
+
     def create_workspace(
         self,
         request: CreateWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -73,6 +94,7 @@ class WorkspacesApi(ClientBase):
         """Create Workspace.
 
         ``POST /api/3.0/mlflow/workspaces`` (MLflow >= 3.10.0).
+        Required: ``name``; or pass a ``CreateWorkspace`` (or a mapping) instead of keywords.
         Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
         would drop them silently, so setting one raises ``UnsupportedByServer`` when the
         server's release is known to be older.
@@ -93,10 +115,28 @@ class WorkspacesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def delete_workspace(
+        self,
+        request: DeleteWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteWorkspaceResponse: ...
+
+    @overload
+    def delete_workspace(
+        self,
+        *,
+        workspace_name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> DeleteWorkspaceResponse: ...
+
     def delete_workspace(
         self,
         request: DeleteWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         workspace_name: str | None = None,
         timeout: float | None = None,
@@ -105,6 +145,8 @@ class WorkspacesApi(ClientBase):
         """Delete Workspace.
 
         ``DELETE /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Required: ``workspace_name``; or pass a ``DeleteWorkspace`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -117,10 +159,28 @@ class WorkspacesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_workspace(
+        self,
+        request: GetWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWorkspaceResponse: ...
+
+    @overload
+    def get_workspace(
+        self,
+        *,
+        workspace_name: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWorkspaceResponse: ...
+
     def get_workspace(
         self,
         request: GetWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         workspace_name: str | None = None,
         timeout: float | None = None,
@@ -129,6 +189,8 @@ class WorkspacesApi(ClientBase):
         """Get Workspace.
 
         ``GET /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Required: ``workspace_name``; or pass a ``GetWorkspace`` (or a mapping) instead of
+        keywords.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -141,10 +203,31 @@ class WorkspacesApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def update_workspace(
+        self,
+        request: UpdateWorkspace | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateWorkspaceResponse: ...
+
+    @overload
+    def update_workspace(
+        self,
+        *,
+        workspace_name: str,
+        description: str | None = None,
+        default_artifact_root: str | None = None,
+        trace_archival_config: TraceArchivalConfig | Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> UpdateWorkspaceResponse: ...
+
     def update_workspace(
         self,
         request: UpdateWorkspace | Mapping[str, Any] | None = None,
-        /,
         *,
         workspace_name: str | None = None,
         description: str | None = None,
@@ -156,6 +239,8 @@ class WorkspacesApi(ClientBase):
         """Update Workspace.
 
         ``PATCH /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Required: ``workspace_name``; or pass a ``UpdateWorkspace`` (or a mapping) instead of
+        keywords.
         Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
         would drop them silently, so setting one raises ``UnsupportedByServer`` when the
         server's release is known to be older.

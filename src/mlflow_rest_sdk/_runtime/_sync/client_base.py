@@ -207,19 +207,26 @@ class ClientBase(Closing, ClientCommon):
     ) -> R:
         policy = self._core.retry_policy(retry)
         message = self._core.message(endpoint, request_type, request, fields)
-        needs = self._core.needs(endpoint, message)
-        if needs:
-            self._learn_server_release(timeout)
-            self._core.refuse_unmet(endpoint, needs)
         recovery = self._RECOVERIES.get(endpoint.operation)
         if recovery is not None and message is not None and policy.max_attempts > 1:
             return self._call_with_recovery(
                 endpoint, recovery, message, response_type, path_args, timeout, policy
             )
         http_request = self._core.build(endpoint, message, path_args, content, timeout)
+        self._refuse_unserved(endpoint, message, timeout)
         response = self._send(http_request, policy, endpoint.idempotent)
         result: R = self._core.finish(endpoint, response, response_type)
         return result
+
+    def _refuse_unserved(
+        self, endpoint: Endpoint, message: Message | None, timeout: float | None
+    ) -> None:
+        """After the request is known to be well formed (nothing is asked of the server for a
+        bad one), learn the server's release if this call needs it and refuse what it lacks."""
+        needs = self._core.needs(endpoint, message)
+        if needs:
+            self._learn_server_release(timeout)
+            self._core.refuse_unmet(endpoint, needs)
 
     def _learn_server_release(self, timeout: float | None) -> None:
         """Ask ``GET /version`` once per client (concurrent callers wait for the one asking).
@@ -252,6 +259,7 @@ class ClientBase(Closing, ClientCommon):
         if recovery.prepare is not None:
             message = recovery.prepare(message)
         http_request = self._core.build(endpoint, message, path_args, None, timeout)
+        self._refuse_unserved(endpoint, message, timeout)
         attempts = AttemptLog()
         deadline = Deadline(policy)
 

@@ -37,7 +37,10 @@ SEARCH_WIDGETS_GET: Final = Endpoint(
     request_body="query",
     response_body="json",
     idempotent=True,
-    required=(),
+    required=(
+        "ids",
+        "max_results",
+    ),
     pagination=Pagination(
         token_field="page_token",
         token_in="query",
@@ -55,7 +58,10 @@ SEARCH_WIDGETS: Final = Endpoint(
     request_body="json",
     response_body="json",
     idempotent=True,
-    required=(),
+    required=(
+        "ids",
+        "max_results",
+    ),
     defaults=(("max_results", 50),),
     pagination=Pagination(
         token_field="page_token",
@@ -80,7 +86,7 @@ GET_WIDGET: Final = Endpoint(
     request_body="query",
     response_body="json",
     idempotent=True,
-    required=("widget_id",),
+    required=(),
 )
 
 # This resource's endpoints in spec order (not star-exported: every module has one).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # Unused names are dropped by the formatting pass (ruff F401).
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from mlflow_rest_sdk._runtime._sync.client_base import ClientBase
 
@@ -36,10 +36,37 @@ __all__ = ["WidgetsApi"]
 class WidgetsApi(ClientBase):
     """The ``widgets`` methods of the generated client."""
 
+    @overload
+    def create_widget(
+        self,
+        request: CreateWidget | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWidgetResponse: ...
+
+    @overload
+    def create_widget(
+        self,
+        *,
+        name: str,
+        schema_: str | None = None,
+        from_: int | None = None,
+        shape: Shape | str | None = None,
+        labels: Mapping[str, str] | None = None,
+        parts: Sequence[Part | Mapping[str, Any]] | None = None,
+        weight: float | None = None,
+        payload: bytes | None = None,
+        created: str | None = None,
+        extra: dict[str, Any] | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CreateWidgetResponse: ...
+
     def create_widget(
         self,
         request: CreateWidget | Mapping[str, Any] | None = None,
-        /,
         *,
         name: str | None = None,
         schema_: str | None = None,
@@ -57,6 +84,7 @@ class WidgetsApi(ClientBase):
         """Create Widget.
 
         ``POST /api/2.0/tiny/widgets/create`` (MLflow >= 0.0.0).
+        Required: ``name``; or pass a ``CreateWidget`` (or a mapping) instead of keywords.
         Fields added later: ``extra`` (MLflow >= 0.0.1); an older server would drop them
         silently, so setting one raises ``UnsupportedByServer`` when the server's release is
         known to be older.
@@ -83,10 +111,31 @@ class WidgetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def search_widgets(
+        self,
+        request: SearchWidgets | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SearchWidgetsResponse: ...
+
+    @overload
+    def search_widgets(
+        self,
+        *,
+        ids: Sequence[str],
+        active: bool | None = None,
+        max_results: int | None = None,
+        page_token: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> SearchWidgetsResponse: ...
+
     def search_widgets(
         self,
         request: SearchWidgets | Mapping[str, Any] | None = None,
-        /,
         *,
         ids: Sequence[str] | None = None,
         active: bool | None = None,
@@ -99,6 +148,7 @@ class WidgetsApi(ClientBase):
 
         ``POST /api/2.0/tiny/widgets/search`` (declared by the protos, but no MLflow release
         up to 0.0.1 serves it: 404).
+        Required: ``ids``; or pass a ``SearchWidgets`` (or a mapping) instead of keywords.
         ``max_results`` defaults to 50 when not given.
         Idempotent: retried on transient failures.
         """
@@ -112,10 +162,32 @@ class WidgetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def search_widgets_iter(
+        self,
+        request: SearchWidgets | Mapping[str, Any],
+        /,
+        *,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[TinyWidget]: ...
+
+    @overload
+    def search_widgets_iter(
+        self,
+        *,
+        ids: Sequence[str],
+        active: bool | None = None,
+        max_results: int | None = None,
+        max_items: int | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Iterator[TinyWidget]: ...
+
     def search_widgets_iter(
         self,
         request: SearchWidgets | Mapping[str, Any] | None = None,
-        /,
         *,
         ids: Sequence[str] | None = None,
         active: bool | None = None,
@@ -140,10 +212,28 @@ class WidgetsApi(ClientBase):
             retry=retry,
         )
 
+    @overload
+    def get_widget(
+        self,
+        request: GetWidget | Mapping[str, Any],
+        /,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWidgetResponse: ...
+
+    @overload
+    def get_widget(
+        self,
+        *,
+        widget_id: str,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> GetWidgetResponse: ...
+
     def get_widget(
         self,
         request: GetWidget | Mapping[str, Any] | None = None,
-        /,
         *,
         widget_id: str | None = None,
         timeout: float | None = None,
@@ -153,6 +243,7 @@ class WidgetsApi(ClientBase):
 
         ``GET /api/3.0/tiny/widgets/{widget_id}`` (declared by the protos, but no MLflow
         release up to 0.0.1 serves it: 404).
+        Required: ``widget_id``; or pass a ``GetWidget`` (or a mapping) instead of keywords.
         Deprecated by MLflow: prefer its replacement where one exists.
         Idempotent: retried on transient failures.
         """
