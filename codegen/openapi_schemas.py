@@ -80,7 +80,7 @@ def non_finite_schema() -> JsonObject:
     return {
         "type": "string",
         "enum": list(_NON_FINITE),
-        "description": "protobuf's JSON strings for the doubles and floats JSON numbers cannot hold.",
+        "description": "protobuf's JSON strings for the doubles JSON numbers cannot hold.",
     }
 
 
