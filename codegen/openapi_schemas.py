@@ -31,9 +31,10 @@ ERROR_SCHEMA = "MlflowError"
 INT64_SCHEMA = "Int64"
 UINT64_SCHEMA = "UInt64"
 NON_FINITE_SCHEMA = "NonFiniteNumber"
-# The body of a 404 from the ASGI layer in front of MLflow's Flask app (FastAPI), for a path that
-# no route matches even though its template does (a path parameter holding a newline).
-ROUTE_NOT_FOUND_SCHEMA = "RouteNotFound"
+# The error body of the ASGI layer in front of MLflow's Flask app (FastAPI, ``HTTPException``):
+# a 404 for a path that no route matches even though its template does (a path parameter holding
+# a newline), and the 400 and 503 of the native artifact upload and download routes.
+ASGI_ERROR_SCHEMA = "AsgiError"
 SCHEMA_REF = "#/components/schemas/"
 
 _INT32_TYPES: frozenset[FieldType] = frozenset({"int32", "sint32", "sfixed32"})
@@ -203,7 +204,7 @@ def component_schemas(spec: Spec, names: ClassNames) -> JsonObject:
         schemas[names.classes[name]] = message_schema(name, message, names)
     for name, enum in spec.enums.items():
         schemas[names.classes[name]] = enum_schema(name, enum)
-    own_names = (ERROR_SCHEMA, ROUTE_NOT_FOUND_SCHEMA, INT64_SCHEMA, UINT64_SCHEMA)
+    own_names = (ERROR_SCHEMA, ASGI_ERROR_SCHEMA, INT64_SCHEMA, UINT64_SCHEMA)
     for own in (*own_names, NON_FINITE_SCHEMA):
         if own in schemas:
             raise ValueError(f"a spec type is named {own}, a schema name of the document's own")
@@ -211,11 +212,12 @@ def component_schemas(spec: Spec, names: ClassNames) -> JsonObject:
     schemas[UINT64_SCHEMA] = int64_schema(unsigned=True)
     schemas[NON_FINITE_SCHEMA] = non_finite_schema()
     schemas[ERROR_SCHEMA] = error_schema(spec)
-    schemas[ROUTE_NOT_FOUND_SCHEMA] = {
+    schemas[ASGI_ERROR_SCHEMA] = {
         "type": "object",
         "description": (
-            "The 404 body of the server's ASGI layer (FastAPI) for a path no route matches, "
-            "e.g. when a path parameter holds a newline; not MLflow's error body."
+            "The error body of the server's ASGI layer (FastAPI), not MLflow's: a 404 for a "
+            "path no route matches (e.g. a path parameter holding a newline), and the 400 and "
+            "503 of the native artifact upload and download routes."
         ),
         "properties": {"detail": {"type": "string"}},
         "required": ["detail"],

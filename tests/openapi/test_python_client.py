@@ -13,6 +13,7 @@ a parse error, not as a warning).
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import subprocess
 import sys
@@ -210,3 +211,27 @@ def test_missing_run_answers_a_typed_mlflow_error(client_package: ModuleType, cl
     assert answer.status_code == 404
     assert isinstance(answer.parsed, _model(client_package, "MlflowError")), answer.parsed
     assert answer.parsed.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_artifact_with_slashes_in_its_path_uploads_lists_and_downloads(
+    client_package: ModuleType, client: Any
+) -> None:
+    # The generator percent-encodes the path parameter's slashes (%2F); the server decodes them.
+    folder = f"foreign-python-{uuid.uuid4().hex}"
+    path = f"{folder}/dir/notes.txt"
+    file = _module(client_package, "types").File(payload=io.BytesIO(b"bytes from elsewhere\n"))
+    artifacts = "artifacts"
+
+    uploaded = _api(client_package, artifacts, "upload_artifact").sync_detailed(
+        path, client=client, body=file
+    )
+    listed = _api(client_package, artifacts, "list_proxied_artifacts").sync(
+        client=client, path=f"{folder}/dir"
+    )
+    downloaded = _api(client_package, artifacts, "download_artifact").sync(path, client=client)
+
+    assert (uploaded.status_code, uploaded.parsed) == (200, None), uploaded.content
+    assert [(f.path, f.is_dir, int(f.file_size)) for f in listed.files] == [
+        ("notes.txt", False, len(b"bytes from elsewhere\n"))
+    ]
+    assert downloaded.payload.read() == b"bytes from elsewhere\n"

@@ -152,7 +152,33 @@ def test_artifact_paths_keep_their_slashes(document: dict[str, Any]) -> None:
     op = _op(document, "GET", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
     (param,) = op["parameters"]
     assert param["x-mlflow-path-kind"] == "path"
-    assert "application/octet-stream" in op["responses"]["200"]["content"]
+
+
+def test_a_download_answers_bytes_of_any_media_type(document: dict[str, Any]) -> None:
+    # MLflow labels a download with the type it guesses from the file name (text/plain, ...).
+    op = _op(document, "GET", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
+    assert op["responses"]["200"]["content"] == {
+        "*/*": {"schema": {"type": "string", "format": "binary"}}
+    }
+
+
+def test_an_upload_takes_raw_bytes_and_answers_no_body(document: dict[str, Any]) -> None:
+    op = _op(document, "PUT", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
+    body = op["requestBody"]["content"]["application/octet-stream"]["schema"]
+    assert body["format"] == "binary"
+    assert "content" not in op["responses"]["200"]
+
+
+def test_the_artifact_routes_may_answer_fastapis_error_body(
+    document: dict[str, Any], validator: Validator
+) -> None:
+    op = _op(document, "PUT", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
+    for status in ("400", "503"):
+        schema = op["responses"][status]["content"]["application/json"]["schema"]
+        assert validator(schema).is_valid({"detail": "Artifact serving is disabled."})
+        assert validator(schema).is_valid({"error_code": "BAD_REQUEST", "message": "m"})
+    elsewhere = _op(document, "POST", "/api/2.0/mlflow/runs/create")["responses"]["400"]
+    assert elsewhere == {"$ref": "#/components/responses/Error400"}
 
 
 @pytest.mark.parametrize(
