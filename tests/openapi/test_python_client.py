@@ -153,15 +153,16 @@ def test_created_run_is_running_in_its_experiment(client_package: ModuleType, cl
 def test_logged_metric_reads_back_with_its_value_step_and_timestamp(
     client_package: ModuleType, client: Any
 ) -> None:
-    run_id = _create_run(client_package, client, _create_experiment(client_package, client)).info
+    experiment_id = _create_experiment(client_package, client)
+    run_id = _create_run(client_package, client, experiment_id).info.run_id
     timestamp = _now_ms()
     body = _model(client_package, "LogMetric")(
-        run_id=run_id.run_id, key="rmse", value=0.25, timestamp=timestamp, step=3
+        run_id=run_id, key="rmse", value=0.25, timestamp=timestamp, step=3
     )
     logged = _api(client_package, "runs", "log_metric").sync(client=client, body=body)
     assert isinstance(logged, _model(client_package, "LogMetricResponse")), logged
 
-    answer = _api(client_package, "runs", "get_run").sync(client=client, run_id=run_id.run_id)
+    answer = _api(client_package, "runs", "get_run").sync(client=client, run_id=run_id)
 
     assert isinstance(answer, _model(client_package, "GetRunResponse")), answer
     [metric] = answer.run.data.metrics
