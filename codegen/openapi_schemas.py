@@ -82,6 +82,9 @@ def non_finite_schema() -> JsonObject:
         "type": "string",
         "enum": list(_NON_FINITE),
         "description": "protobuf's JSON strings for the doubles JSON numbers cannot hold.",
+        # Names for generated enum members (read by openapi-generator, openapi-python-client and
+        # others), which could not derive one from "-Infinity".
+        "x-enum-varnames": ["NAN", "INFINITY", "NEGATIVE_INFINITY"],
     }
 
 

@@ -170,6 +170,25 @@ def test_logged_metric_reads_back_with_its_value_step_and_timestamp(
     assert int(metric.timestamp) == timestamp
 
 
+def test_non_finite_metrics_are_sent_as_the_named_enum(
+    client_package: ModuleType, client: Any
+) -> None:
+    # NaN reads back as NaN; an infinity as the largest finite double, since MLflow's SQL store
+    # cannot hold infinities (docs/mlflow-server-notes.md).
+    non_finite = _model(client_package, "NonFiniteNumber")
+    run = _create_run(client_package, client, _create_experiment(client_package, client))
+    for key, value in (("nan", non_finite.NAN), ("low", non_finite.NEGATIVE_INFINITY)):
+        body = _model(client_package, "LogMetric")(
+            run_id=run.info.run_id, key=key, value=value, timestamp=_now_ms()
+        )
+        _api(client_package, "runs", "log_metric").sync(client=client, body=body)
+
+    answer = _api(client_package, "runs", "get_run").sync(client=client, run_id=run.info.run_id)
+
+    values = {metric.key: metric.value for metric in answer.run.data.metrics}
+    assert values == {"nan": non_finite.NAN, "low": -sys.float_info.max}
+
+
 def test_search_runs_finds_the_run_by_its_metric(client_package: ModuleType, client: Any) -> None:
     experiment_id = _create_experiment(client_package, client)
     wanted = _create_run(client_package, client, experiment_id).info.run_id
@@ -202,6 +221,25 @@ def test_created_registered_model_carries_its_name_and_description(
     assert answer.registered_model.name == name
     assert answer.registered_model.description == "from elsewhere"
     assert int(answer.registered_model.creation_timestamp) > 0
+
+
+def test_delete_sends_its_json_body_and_the_model_is_gone(
+    client_package: ModuleType, client: Any
+) -> None:
+    name = f"foreign-python-model-{uuid.uuid4().hex}"
+    models = "registered_models"
+    _api(client_package, models, "create_registered_model").sync(
+        client=client, body=_model(client_package, "CreateRegisteredModel")(name=name)
+    )
+
+    deleted = _api(client_package, models, "delete_registered_model").sync(
+        client=client, body=_model(client_package, "DeleteRegisteredModel")(name=name)
+    )
+    after = _api(client_package, models, "get_registered_model").sync(client=client, name=name)
+
+    assert isinstance(deleted, _model(client_package, "DeleteRegisteredModelResponse")), deleted
+    assert isinstance(after, _model(client_package, "MlflowError")), after
+    assert after.error_code == "RESOURCE_DOES_NOT_EXIST"
 
 
 def test_missing_run_answers_a_typed_mlflow_error(client_package: ModuleType, client: Any) -> None:
