@@ -21,8 +21,8 @@ from pathlib import Path
 from codegen.build import build_model
 from codegen.ir import EndpointModel, ResourceModule
 from codegen.openapi_schemas import (
+    ASGI_ERROR_SCHEMA,
     ERROR_SCHEMA,
-    ROUTE_NOT_FOUND_SCHEMA,
     JsonObject,
     component_schemas,
     object_schema,
@@ -40,7 +40,15 @@ OPENAPI_VERSION = "3.1.0"
 OPENAPI_OUTPUTS = (Path("spec/openapi.json"), Path("src/mlflow_rest_sdk/_generated/openapi.json"))
 JSON_MEDIA = "application/json"
 BINARY_MEDIA = "application/octet-stream"
-BINARY_SCHEMA: JsonObject = {"type": "string", "contentMediaType": BINARY_MEDIA}
+# ``contentMediaType`` is how 3.1 says "raw bytes"; ``format: binary`` is how 3.0 said it, and
+# what client generators still read (openapi-python-client types such a body as a file only then).
+BINARY_SCHEMA: JsonObject = {"type": "string", "format": "binary", "contentMediaType": BINARY_MEDIA}
+# A download is labelled with the media type MLflow guesses from the file's name.
+ANY_MEDIA = "*/*"
+DOWNLOAD_SCHEMA: JsonObject = {"type": "string", "format": "binary"}
+# Statuses at which the native artifact routes (FastAPI, under uvicorn) answer FastAPI's own
+# error body: 400 for a path that ends in '/' or names a folder, 503 when artifacts are not served.
+_ARTIFACT_ROUTER_STATUSES = ("400", "503")
 # Statuses whose answer may come from outside MLflow's JSON error handler, as an HTML text: the
 # basic-auth app and the Host-header check answer 401 and 403 so; Flask answers 404 for a route
 # the server does not serve (an older server, or a Databricks-only route that answers 404 with an
@@ -143,7 +151,7 @@ def operation(
         "summary": (endpoint.doc or model.operation).rstrip("."),
         "description": _description(model),
         "tags": [model.group],
-        "responses": {**_success(spec, names, endpoint), **_errors(spec)},
+        "responses": _responses(spec, names, endpoint),
         "x-mlflow-idempotent": endpoint.idempotent,
         "x-mlflow-sdk-endpoint": model.constant,
         "x-mlflow-visibility": endpoint.visibility,
@@ -263,10 +271,30 @@ def request_body(spec: Spec, names: ClassNames, endpoint: EndpointSpec) -> JsonO
     return {"required": True, "content": {JSON_MEDIA: {"schema": schema}}}
 
 
+def _responses(spec: Spec, names: ClassNames, endpoint: EndpointSpec) -> JsonObject:
+    responses = {**_success(spec, names, endpoint), **_errors(spec)}
+    if "raw" in (endpoint.request_body, endpoint.response_body):
+        # Served by MLflow's native artifact router (FastAPI) under uvicorn, the default.
+        either = {"anyOf": [ref(ERROR_SCHEMA), ref(ASGI_ERROR_SCHEMA)]}
+        for status in _ARTIFACT_ROUTER_STATUSES:
+            responses[status] = {
+                "description": f"MLflow's or FastAPI's error body ({status}, artifact routes)",
+                "content": {JSON_MEDIA: {"schema": either}},
+            }
+    return responses
+
+
 def _success(spec: Spec, names: ClassNames, endpoint: EndpointSpec) -> JsonObject:
     content: JsonObject
+    if endpoint.request_body == "raw":
+        # An upload answers an empty body under uvicorn (MLflow 3.17.2's native artifact route);
+        # the Flask handler it replaces (gunicorn, waitress) answers `{}`. No body is declared, so
+        # clients read none: a declared JSON body would make them parse the empty one and fail.
+        return {
+            "200": {"description": "Stored. The body is empty, or `{}` from a server on gunicorn."}
+        }
     if endpoint.response_body == "raw":
-        content = {BINARY_MEDIA: {"schema": BINARY_SCHEMA}}
+        content = {ANY_MEDIA: {"schema": DOWNLOAD_SCHEMA}}
     elif endpoint.response_body == "text":
         content = {media: {"schema": {"type": "string"}} for media in _TEXT_MEDIA}
     elif endpoint.response is None:
@@ -299,7 +327,7 @@ def error_responses(spec: Spec) -> JsonObject:
     for status, names in codes.items():
         content: JsonObject = dict(body)
         if status == 404:
-            either = [ref(ERROR_SCHEMA), ref(ROUTE_NOT_FOUND_SCHEMA)]
+            either = [ref(ERROR_SCHEMA), ref(ASGI_ERROR_SCHEMA)]
             content[JSON_MEDIA] = {"schema": {"anyOf": either}}
         if status in _HTML_TOO:
             content["text/html"] = {"schema": {"type": "string"}}

@@ -4,8 +4,11 @@ Schemas describe the JSON MLflow's server reads and writes (protobuf's JSON mapp
 proto field names, as ``mlflow.utils.proto_json_utils.message_to_json`` produces it):
 
 - 64-bit integers: MLflow sends them as JSON numbers, protobuf's own mapping (and other servers
-  and proxies) as decimal strings; both forms validate.
-- doubles and floats: numbers, or protobuf's strings ``NaN``, ``Infinity``, ``-Infinity``.
+  and proxies) as decimal strings; both forms validate. One named schema (``Int64``, ``UInt64``)
+  that every such field refers to, so that client generators make one type of it, not one per
+  field (openapi-python-client, openapi-generator and others name inline unions per field).
+- doubles and floats: numbers, or protobuf's strings ``NaN``, ``Infinity``, ``-Infinity`` (the
+  named ``NonFiniteNumber``, for the same reason).
 - bytes: base64 strings; ``Timestamp`` RFC 3339 strings; ``Duration`` strings such as ``1.5s``;
   ``FieldMask`` a comma-separated string; ``google.protobuf.Value`` any JSON value.
 - enums: their names. Unknown fields are allowed (a newer server may add some).
@@ -25,9 +28,13 @@ from codegen.type_mapping import ClassNames
 JsonObject = dict[str, Any]
 
 ERROR_SCHEMA = "MlflowError"
-# The body of a 404 from the ASGI layer in front of MLflow's Flask app (FastAPI), for a path that
-# no route matches even though its template does (a path parameter holding a newline).
-ROUTE_NOT_FOUND_SCHEMA = "RouteNotFound"
+INT64_SCHEMA = "Int64"
+UINT64_SCHEMA = "UInt64"
+NON_FINITE_SCHEMA = "NonFiniteNumber"
+# The error body of the ASGI layer in front of MLflow's Flask app (FastAPI, ``HTTPException``):
+# a 404 for a path that no route matches even though its template does (a path parameter holding
+# a newline), and the 400 and 503 of the native artifact upload and download routes.
+ASGI_ERROR_SCHEMA = "AsgiError"
 SCHEMA_REF = "#/components/schemas/"
 
 _INT32_TYPES: frozenset[FieldType] = frozenset({"int32", "sint32", "sfixed32"})
@@ -60,7 +67,25 @@ def int64_schema(*, unsigned: bool) -> JsonObject:
     if unsigned:
         number["minimum"] = 0
     pattern = "^[0-9]+$" if unsigned else "^-?[0-9]+$"
-    return {"oneOf": [number, {"type": "string", "pattern": pattern}]}
+    return {
+        "oneOf": [number, {"type": "string", "pattern": pattern}],
+        "description": (
+            f"A{'n unsigned' if unsigned else ''} 64-bit integer: a JSON number (as MLflow sends "
+            "it) or its decimal string (protobuf's JSON mapping). Values above 2^53 lose digits "
+            "in a double: read the string form, or the number with an exact parser."
+        ),
+    }
+
+
+def non_finite_schema() -> JsonObject:
+    return {
+        "type": "string",
+        "enum": list(_NON_FINITE),
+        "description": "protobuf's JSON strings for the doubles JSON numbers cannot hold.",
+        # Names for generated enum members (read by openapi-generator, openapi-python-client and
+        # others), which could not derive one from "-Infinity".
+        "x-enum-varnames": ["NAN", "INFINITY", "NEGATIVE_INFINITY"],
+    }
 
 
 def scalar_schema(type_: FieldType, ref_name: str | None, names: ClassNames) -> JsonObject:
@@ -69,11 +94,13 @@ def scalar_schema(type_: FieldType, ref_name: str | None, names: ClassNames) -> 
         return {"type": "integer", "format": "int32"}
     if type_ in _UINT32_TYPES:
         return {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**32 - 1}
-    if type_ in _INT64_TYPES or type_ in _UINT64_TYPES:
-        return int64_schema(unsigned=type_ in _UINT64_TYPES)
+    if type_ in _INT64_TYPES:
+        return ref(INT64_SCHEMA)
+    if type_ in _UINT64_TYPES:
+        return ref(UINT64_SCHEMA)
     if type_ in _FLOAT_TYPES:
         number = {"type": "number", "format": _FLOAT_TYPES[type_]}
-        return {"oneOf": [number, {"type": "string", "enum": list(_NON_FINITE)}]}
+        return {"oneOf": [number, ref(NON_FINITE_SCHEMA)]}
     if type_ == "bool":
         return {"type": "boolean"}
     if type_ in _TEXTUAL:
@@ -180,15 +207,20 @@ def component_schemas(spec: Spec, names: ClassNames) -> JsonObject:
         schemas[names.classes[name]] = message_schema(name, message, names)
     for name, enum in spec.enums.items():
         schemas[names.classes[name]] = enum_schema(name, enum)
-    for own in (ERROR_SCHEMA, ROUTE_NOT_FOUND_SCHEMA):
+    own_names = (ERROR_SCHEMA, ASGI_ERROR_SCHEMA, INT64_SCHEMA, UINT64_SCHEMA)
+    for own in (*own_names, NON_FINITE_SCHEMA):
         if own in schemas:
             raise ValueError(f"a spec type is named {own}, a schema name of the document's own")
+    schemas[INT64_SCHEMA] = int64_schema(unsigned=False)
+    schemas[UINT64_SCHEMA] = int64_schema(unsigned=True)
+    schemas[NON_FINITE_SCHEMA] = non_finite_schema()
     schemas[ERROR_SCHEMA] = error_schema(spec)
-    schemas[ROUTE_NOT_FOUND_SCHEMA] = {
+    schemas[ASGI_ERROR_SCHEMA] = {
         "type": "object",
         "description": (
-            "The 404 body of the server's ASGI layer (FastAPI) for a path no route matches, "
-            "e.g. when a path parameter holds a newline; not MLflow's error body."
+            "The error body of the server's ASGI layer (FastAPI), not MLflow's: a 404 for a "
+            "path no route matches (e.g. a path parameter holding a newline), and the 400 and "
+            "503 of the native artifact upload and download routes."
         ),
         "properties": {"detail": {"type": "string"}},
         "required": ["detail"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -36,6 +37,40 @@ def test_a_double_accepts_numbers_and_protobufs_non_finite_strings(
     validator: Validator, value: float | str
 ) -> None:
     assert validator(_schema("Metric")).is_valid({"key": "loss", "value": value})
+
+
+def _inline_schemas(node: object, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from _inline_schemas(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _inline_schemas(value, f"{where}/{index}")
+
+
+def test_wide_integers_and_non_finite_doubles_are_one_named_schema_each(
+    document: dict[str, Any],
+) -> None:
+    # Client generators make a type per inline union or enum: one name gives one type.
+    owners = {"#/components/schemas/Int64", "#/components/schemas/UInt64"}
+    int64_unions = {
+        where.rsplit("/oneOf", 1)[0]
+        for where, node in _inline_schemas(document, "#")
+        if node.get("format") == "int64" and "/oneOf/" in where
+    }
+    non_finite_enums = {
+        where for where, node in _inline_schemas(document, "#") if "NaN" in node.get("enum", [])
+    }
+    assert int64_unions == owners
+    assert non_finite_enums == {"#/components/schemas/NonFiniteNumber"}
+    assert document["components"]["schemas"]["Metric"]["properties"]["value"]["oneOf"] == [
+        {"type": "number", "format": "double"},
+        _schema("NonFiniteNumber"),
+    ]
+    assert document["components"]["schemas"]["Metric"]["properties"]["step"]["$ref"] == (
+        "#/components/schemas/Int64"
+    )
 
 
 def test_an_enum_accepts_its_names_only(validator: Validator) -> None:
@@ -117,7 +152,33 @@ def test_artifact_paths_keep_their_slashes(document: dict[str, Any]) -> None:
     op = _op(document, "GET", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
     (param,) = op["parameters"]
     assert param["x-mlflow-path-kind"] == "path"
-    assert "application/octet-stream" in op["responses"]["200"]["content"]
+
+
+def test_a_download_answers_bytes_of_any_media_type(document: dict[str, Any]) -> None:
+    # MLflow labels a download with the type it guesses from the file name (text/plain, ...).
+    op = _op(document, "GET", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
+    assert op["responses"]["200"]["content"] == {
+        "*/*": {"schema": {"type": "string", "format": "binary"}}
+    }
+
+
+def test_an_upload_takes_raw_bytes_and_answers_no_body(document: dict[str, Any]) -> None:
+    op = _op(document, "PUT", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
+    body = op["requestBody"]["content"]["application/octet-stream"]["schema"]
+    assert body["format"] == "binary"
+    assert "content" not in op["responses"]["200"]
+
+
+def test_the_artifact_routes_may_answer_fastapis_error_body(
+    document: dict[str, Any], validator: Validator
+) -> None:
+    op = _op(document, "PUT", "/api/2.0/mlflow-artifacts/artifacts/{artifact_path}")
+    for status in ("400", "503"):
+        schema = op["responses"][status]["content"]["application/json"]["schema"]
+        assert validator(schema).is_valid({"detail": "Artifact serving is disabled."})
+        assert validator(schema).is_valid({"error_code": "BAD_REQUEST", "message": "m"})
+    elsewhere = _op(document, "POST", "/api/2.0/mlflow/runs/create")["responses"]["400"]
+    assert elsewhere == {"$ref": "#/components/responses/Error400"}
 
 
 @pytest.mark.parametrize(
