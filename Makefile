@@ -23,7 +23,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP_DIR)/bin/uv)
 PYTEST_WORKERS ?= 2
 PYTEST_FLAGS ?= -n $(PYTEST_WORKERS) --dist loadgroup --strict-markers -ra
 # The blocking twins (`_sync/` folders) are derived from their `_async/` sources by `make generate`.
-GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md spec/ ':(glob)**/_sync/**'
+GENERATED_PATHS := src/mlflow_rest_sdk/_generated docs/api-reference.md docs/compatibility.md spec/ ':(glob)**/_sync/**'
 
 
 .PHONY: help venv generate golden import-proto drift check-generated lint typecheck test demo bench
@@ -32,7 +32,7 @@ help:
 	@echo "make venv             create or update $(VENV) with uv (re-runs when either pyproject.toml changes)"
 	@echo "make import-proto     rewrite spec/mlflow_api.yaml from the installed MLflow's protos"
 	@echo "make drift            compare the spec with the installed MLflow (fails on drift)"
-	@echo "make generate         regenerate the client from the spec and the blocking twins of _async/ sources"
+	@echo "make generate         regenerate the client and spec/openapi.json from the spec, and the blocking twins of _async/ sources"
 	@echo "make golden           rewrite the generator's golden record from the tiny fixture spec"
 	@echo "make check-generated  fail if regenerating changes or adds any file"
 	@echo "make lint             ruff check + ruff format --check"
@@ -58,8 +58,11 @@ $(UV_BOOTSTRAP_DIR)/bin/uv:
 	"$(PYTHON)" -m venv "$(UV_BOOTSTRAP_DIR)"
 	"$(UV_BOOTSTRAP_DIR)/bin/python" -m pip install --quiet uv
 
+# `codegen openapi` runs after `codegen generate`, which rewrites the whole _generated folder
+# (it holds the package's copy of spec/openapi.json).
 generate: venv
 	"$(VENV_BIN)/python" -m codegen generate
+	"$(VENV_BIN)/python" -m codegen openapi
 	"$(VENV_BIN)/python" -m codegen derive
 
 # The generator's golden record: rewrite it after an intended template change, review the diff.

@@ -36,6 +36,7 @@ SCENARIOS = {
     "5": "scenario_5_models",
     "6": "scenario_6_imports",
     "7": "scenario_7_artifacts",
+    "8": "scenario_8_bursts",
 }
 ROOT = Path(__file__).resolve().parent.parent
 

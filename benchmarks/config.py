@@ -43,6 +43,8 @@ class Sizes:
     # 7. artifacts
     artifact_mib: int
     artifact_rounds: int
+    # 8. bursts: sizes of the create_run bursts (each against both servers)
+    burst_creates: tuple[int, ...]
 
 
 FULL = Sizes(
@@ -64,6 +66,7 @@ FULL = Sizes(
     import_repeats=9,
     artifact_mib=120,
     artifact_rounds=3,
+    burst_creates=(100, 1000),
 )
 
 QUICK = Sizes(
@@ -85,4 +88,5 @@ QUICK = Sizes(
     import_repeats=3,
     artifact_mib=16,
     artifact_rounds=1,
+    burst_creates=(30,),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 
+from codegen.compat_build import build_compatibility, later_request_fields
 from codegen.grouping import model_modules, resource_modules
 from codegen.ir import (
     ApiModel,
@@ -60,7 +61,16 @@ def build_model(spec: Spec) -> ApiModel:
     errors = tuple(_error(code.name, code.status) for code in spec.error_codes)
     modules = model_modules(spec, enums, messages)
     resources = resource_modules(endpoints, messages, enums)
-    return ApiModel(spec.mlflow_version, enums, messages, endpoints, errors, modules, resources)
+    return ApiModel(
+        spec.mlflow_version,
+        enums,
+        messages,
+        endpoints,
+        errors,
+        modules,
+        resources,
+        build_compatibility(spec),
+    )
 
 
 def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
@@ -80,6 +90,10 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
     response_class = resolver.cls(endpoint.response) if endpoint.response else None
     returns = _RAW_RETURNS.get(endpoint.response_body) or response_class or "None"
     pagination = _pagination(resolver, endpoint)
+    py_names = {f.wire_name: f.py_name for f in fields}
+    later = tuple(
+        (py_names[name], release) for name, release in later_request_fields(spec, endpoint)
+    )
     return EndpointModel(
         constant=_endpoint_constant(endpoint),
         operation=endpoint.operation,
@@ -96,7 +110,8 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         idempotent=endpoint.idempotent,
         preferred=endpoint.preferred,
         deprecated=endpoint.deprecated,
-        since=endpoint.since,
+        api_version=endpoint.api_version,
+        first_release=endpoint.first_release,
         required=required,
         pagination=pagination,
         request_class=request_class,
@@ -104,7 +119,7 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         fields=fields,
         extra_arguments=extra,
         returns=returns,
-        doc=_method_doc(endpoint),
+        doc=_method_doc(endpoint, later, served_note(spec, endpoint)),
         rpc=endpoint.rpc,
         note=endpoint.note,
         request_defaults=tuple(sorted(endpoint.request_defaults.items())),
@@ -115,6 +130,7 @@ def _endpoint(resolver: TypeResolver, endpoint: EndpointSpec) -> EndpointModel:
         page_fields=tuple(
             f for f in fields if pagination is None or f.wire_name != pagination.token_field
         ),
+        later_fields=later,
     )
 
 
@@ -129,13 +145,23 @@ def _response_type(returns: str, response_class: str | None) -> str:
     return f"_m.{response_class}" if response_class else "type(None)"
 
 
-def _method_doc(endpoint: EndpointSpec) -> str:
+def served_note(spec: Spec, endpoint: EndpointSpec) -> str:
+    """Which releases serve the route, in words, from the history (never from ``api_version``)."""
+    if endpoint.first_release is not None:
+        return f"MLflow >= {endpoint.first_release}"
+    if spec.history is not None and endpoint.rpc is not None:
+        last = spec.history.releases[-1]
+        return f"declared by the protos, but no MLflow release up to {last} serves it: 404"
+    return ""
+
+
+def _method_doc(endpoint: EndpointSpec, later: tuple[tuple[str, str], ...], served: str) -> str:
     title = (endpoint.doc or camel_case(endpoint.operation)).rstrip(".")
-    lines = [
-        f"{title}.",
-        "",
-        f"``{endpoint.method} {endpoint.path}`` (since MLflow {endpoint.since}).",
-    ]
+    route = f"``{endpoint.method} {endpoint.path}``"
+    lines = [f"{title}.", "", f"{route} ({served})." if served else f"{route}."]
+    if later:
+        newer = ", ".join(f"``{name}`` (MLflow >= {release})" for name, release in later)
+        lines.append(f"Fields added later: {newer}; an older server ignores them silently.")
     if endpoint.deprecated:
         lines.append("Deprecated by MLflow: prefer its replacement where one exists.")
     if endpoint.note:

@@ -1,7 +1,8 @@
 """Stage 3: render the frozen model into the generated zone, format it, replace the old zone.
 
-The generator owns ``src/mlflow_rest_sdk/_generated`` (deleted and rewritten every time) and
-``docs/api-reference.md``; output is sorted and timestamp-free, so it is deterministic.
+The generator owns ``src/mlflow_rest_sdk/_generated`` (deleted and rewritten every time),
+``docs/api-reference.md`` and ``docs/compatibility.md``; output is sorted and timestamp-free, so
+it is deterministic.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GENERATED_PACKAGE = Path("src/mlflow_rest_sdk/_generated")
 API_REFERENCE = Path("docs/api-reference.md")
+COMPATIBILITY = Path("docs/compatibility.md")
+# The documents the generator owns, beside the generated package.
+DOCUMENTS = (API_REFERENCE, COMPATIBILITY)
 
 # The runtime base classes the generated clients extend: (module, class). The blocking one is
 # derived from the asyncio one (codegen/unasync.py).
@@ -102,6 +106,10 @@ def render(api: ApiModel) -> dict[Path, str]:
             api=api, services=_by_service(api)
         ),
     }
+    if api.compatibility is not None:  # a spec with a release history
+        files[COMPATIBILITY] = env.get_template("compatibility.md.jinja").render(
+            c=api.compatibility
+        )
     endpoints_template = env.get_template("endpoints_module.py.jinja")
     for resource in api.resources:
         files[package / "endpoints" / f"{resource.name}.py"] = endpoints_template.render(
@@ -181,6 +189,8 @@ def generate(spec_path: Path, root: Path) -> list[Path]:
         if zone.exists():
             shutil.rmtree(zone)
         shutil.copytree(staging / GENERATED_PACKAGE, zone)
-        (root / API_REFERENCE).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(staging / API_REFERENCE, root / API_REFERENCE)
+        for document in DOCUMENTS:
+            if (staging / document).exists():
+                (root / document).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(staging / document, root / document)
     return sorted(files)

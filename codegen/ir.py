@@ -103,7 +103,8 @@ class EndpointModel:
     idempotent: bool
     preferred: bool
     deprecated: bool
-    since: str | None
+    api_version: str | None  # the REST API version (/api/2.0 or /api/3.0), not a release
+    first_release: str | None  # the first MLflow release that serves the route
     required: tuple[str, ...]
     pagination: PaginationModel | None
     request_class: str | None
@@ -121,6 +122,12 @@ class EndpointModel:
     takes_request: bool = False  # a request model (or mapping) may be passed positionally
     path_arguments: tuple[ExtraArgument, ...] = ()  # the path parameters given as arguments
     page_fields: tuple[FieldModel, ...] = ()  # the ``*_iter`` arguments: no page token
+    # Request fields younger than the route: (argument name, first release), in field order.
+    later_fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def later_field_releases(self) -> dict[str, str]:
+        return dict(self.later_fields)
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,50 @@ class ResourceModule:
 
 
 @dataclass(frozen=True)
+class CompatRoute:
+    operation: str
+    method: str
+    path: str
+    first_release: str  # as printed: a release, or why there is none
+
+
+@dataclass(frozen=True)
+class LaterMembers:
+    """The members of one owner (a route's request or response, a message, an enum) that are
+    younger than their owner: (name, first release)."""
+
+    owner: str
+    owner_release: str
+    members: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RemovedItem:
+    kind: str  # "endpoint", "field", "enum value"
+    name: str
+    first_release: str
+    removed_in: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CompatibilityModel:
+    """What ``docs/compatibility.md`` says, decided in ``codegen.compat_build``."""
+
+    first: str
+    last: str
+    release_count: int
+    routes: tuple[CompatRoute, ...]
+    new_by_release: tuple[tuple[str, tuple[str, ...]], ...]  # release -> routes it added
+    route_fields: tuple[LaterMembers, ...]
+    message_fields: tuple[LaterMembers, ...]
+    enum_values: tuple[LaterMembers, ...]
+    never_served: tuple[CompatRoute, ...]
+    removed: tuple[RemovedItem, ...]
+    gaps: tuple[tuple[str, str], ...]  # (item, the releases it was absent from)
+
+
+@dataclass(frozen=True)
 class ApiModel:
     mlflow_version: str
     enums: tuple[EnumModel, ...]
@@ -164,6 +215,7 @@ class ApiModel:
     errors: tuple[ErrorModel, ...]
     modules: tuple[ModelModule, ...]
     resources: tuple[ResourceModule, ...] = ()
+    compatibility: CompatibilityModel | None = None
 
     @property
     def client_resources(self) -> tuple[ResourceModule, ...]:

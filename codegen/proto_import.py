@@ -1,24 +1,26 @@
-"""Stage 1: read the proto descriptors of an installed MLflow into the spec's plain data.
+"""Stage 1: read one MLflow release's proto descriptors into the spec's plain data.
 
-Only descriptors are read (``mlflow.protos.*_pb2``): the wheel carries no ``.proto`` sources, so
-docs come from each RPC's ``rpc_doc_title``; everything else the protos cannot say (idempotency,
-quirks, non-proto routes) comes from the overlay.
+The descriptors come from a :class:`~codegen.proto_pool.ProtoPool` (the installed MLflow or any
+release's wheel, never imported). Only descriptors are read: the wheel carries no ``.proto``
+sources, so docs come from each RPC's ``rpc_doc_title``; everything else the protos cannot say
+(idempotency, quirks, non-proto routes) comes from the overlay.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
 from codegen.naming import snake_case
+from codegen.proto_pool import ProtoPool
 
-# The four services the tracking server mounts under /api/, and the modules declaring them.
-SERVICE_MODULES: dict[str, str] = {
-    "MlflowService": "mlflow.protos.service_pb2",
-    "ModelRegistryService": "mlflow.protos.model_registry_pb2",
-    "MlflowArtifactsService": "mlflow.protos.mlflow_artifacts_pb2",
-    "WebhookService": "mlflow.protos.webhooks_pb2",
+# The four services the tracking server mounts under /api/, and the proto files declaring them.
+# A release that lacks a file (webhooks.proto before 3.3) simply has none of its endpoints.
+SERVICE_FILES: dict[str, str] = {
+    "MlflowService": "service.proto",
+    "ModelRegistryService": "model_registry.proto",
+    "MlflowArtifactsService": "mlflow_artifacts.proto",
+    "WebhookService": "webhooks.proto",
 }
 
 # Well-known protobuf types have a JSON form of their own.
@@ -55,35 +57,6 @@ _TYPE_GROUP = 10
 _PATH_PARAM = re.compile(r"\{([\w.]+)\}|<(?:(path):)?(\w+)>")
 
 
-def installed_mlflow_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    for dist in ("mlflow", "mlflow-skinny"):
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            continue
-    raise SystemExit("neither mlflow nor mlflow-skinny is installed: run `make venv` first")
-
-
-def _rpc_options() -> Any:
-    from mlflow.protos import databricks_pb2
-
-    return databricks_pb2.rpc
-
-
-def _field_options() -> tuple[Any, Any]:
-    from mlflow.protos import databricks_pb2
-
-    return databricks_pb2.validate_required, databricks_pb2.visibility
-
-
-def _visibility_name(value: int) -> str:
-    from mlflow.protos import databricks_pb2
-
-    return str(databricks_pb2.Visibility.Name(value))
-
-
 def _field_type(field: Any) -> dict[str, Any]:
     """The spec's type description of one field (without name/repeated/docs)."""
     if field.type == _TYPE_ENUM:
@@ -96,8 +69,7 @@ def _field_type(field: Any) -> dict[str, Any]:
     return {"type": _SCALAR_TYPE_NAMES[field.type], "ref": None}
 
 
-def _message_spec(message: Any) -> dict[str, Any]:
-    validate_required, _ = _field_options()
+def _message_spec(protos: ProtoPool, message: Any) -> dict[str, Any]:
     fields = []
     for field in message.fields:
         entry: dict[str, Any] = {"name": field.name, "number": field.number}
@@ -114,11 +86,10 @@ def _message_spec(message: Any) -> dict[str, Any]:
         else:
             entry.update(_field_type(field))
             repeated = bool(field.is_repeated)
-        options = field.GetOptions()
         oneof = field.containing_oneof
         entry.update(
             repeated=repeated,
-            required=bool(options.Extensions[validate_required]),
+            required=protos.is_required(field),
             oneof=oneof.name if oneof is not None and not oneof.name.startswith("_") else None,
             map_key=map_key,
             map_value=map_value,
@@ -133,12 +104,15 @@ def _enum_spec(enum: Any) -> dict[str, Any]:
 
 
 def _collect_types(
-    message: Any, messages: dict[str, dict[str, Any]], enums: dict[str, dict[str, Any]]
+    protos: ProtoPool,
+    message: Any,
+    messages: dict[str, dict[str, Any]],
+    enums: dict[str, dict[str, Any]],
 ) -> None:
     """Walk every message and enum reachable from ``message`` (maps flattened)."""
     if message.full_name in messages or message.full_name in WELL_KNOWN_TYPES:
         return
-    messages[message.full_name] = _message_spec(message)
+    messages[message.full_name] = _message_spec(protos, message)
     for field in message.fields:
         targets = [field]
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
@@ -147,7 +121,7 @@ def _collect_types(
             if target.enum_type is not None and target.enum_type.full_name not in enums:
                 enums[target.enum_type.full_name] = _enum_spec(target.enum_type)
             if target.message_type is not None and not target.message_type.GetOptions().map_entry:
-                _collect_types(target.message_type, messages, enums)
+                _collect_types(protos, target.message_type, messages, enums)
 
 
 def _path_params(path: str, request: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -174,26 +148,30 @@ def _has_field(message: Any, dotted: str) -> bool:
     return True
 
 
-def _served_path(proto_path: str, since_major: int) -> str:
-    # The server mounts each endpoint under /api/{since.major}.0 followed by the proto path
-    # verbatim, so a proto path without its leading slash is served glued to the prefix.
-    return f"/api/{since_major}.0{proto_path}"
+def _served_path(proto_path: str, major: int) -> str:
+    # The server mounts each endpoint under /api/{major}.0 followed by the proto path verbatim,
+    # so a proto path without its leading slash is served glued to the prefix.
+    return f"/api/{major}.0{proto_path}"
 
 
-def import_services() -> dict[str, Any]:
-    """Every proto endpoint of the four services, plus the messages and enums they use."""
-    rpc_option = _rpc_options()
+def import_services(protos: ProtoPool) -> dict[str, Any]:
+    """Every proto endpoint of the four services, plus the messages and enums they use.
+
+    Paths are the ones this release's server mounts (see :mod:`codegen.server_rules`).
+    """
+    server = protos.server
     endpoints: list[dict[str, Any]] = []
     messages: dict[str, dict[str, Any]] = {}
     enums: dict[str, dict[str, Any]] = {}
-    for service_name, module_name in SERVICE_MODULES.items():
-        module = importlib.import_module(module_name)
-        service = module.DESCRIPTOR.services_by_name[service_name]
-        for method in service.methods:
-            options = method.GetOptions()
-            rpc = options.Extensions[rpc_option]
-            _collect_types(method.input_type, messages, enums)
-            _collect_types(method.output_type, messages, enums)
+    for service_name, file_name in SERVICE_FILES.items():
+        proto_file = protos.file(file_name)
+        if proto_file is None or service_name not in proto_file.services_by_name:
+            continue
+        for method in proto_file.services_by_name[service_name].methods:
+            rpc = protos.rpc_options(method)
+            request = method.input_type
+            _collect_types(protos, method.input_type, messages, enums)
+            _collect_types(protos, method.output_type, messages, enums)
             for index, endpoint in enumerate(rpc.endpoints):
                 path, path_params = _path_params(endpoint.path, method.input_type)
                 endpoints.append(
@@ -202,29 +180,22 @@ def import_services() -> dict[str, Any]:
                         "rpc": method.name,
                         "service": service_name,
                         "method": endpoint.method,
-                        "path": _served_path(path, endpoint.since.major),
+                        "path": _served_path(path, server.prefix_major(endpoint.since.major)),
                         "path_params": path_params,
                         "request": method.input_type.full_name,
                         "response": method.output_type.full_name,
-                        "since": f"{endpoint.since.major}.{endpoint.since.minor}",
-                        "deprecated": bool(options.deprecated),
-                        "visibility": _visibility_name(rpc.visibility),
+                        "api_version": f"{endpoint.since.major}.{endpoint.since.minor}",
+                        "deprecated": bool(method.GetOptions().deprecated),
+                        "visibility": protos.visibility_name(rpc.visibility),
                         "doc": rpc.rpc_doc_title or None,
                         "declared_order": index,
+                        # Routed to a real handler, not to the server's _not_implemented.
+                        "handled": server.handles(request.file.name, request.name),
                     }
                 )
     return {
         "endpoints": endpoints,
         "messages": messages,
         "enums": enums,
-        "error_codes": import_error_codes(),
+        "error_codes": protos.error_codes(),
     }
-
-
-def import_error_codes() -> list[dict[str, Any]]:
-    """MLflow's ``ErrorCode`` enum: every ``error_code`` a server can put in an error body."""
-    from mlflow.protos import databricks_pb2
-
-    return [
-        {"name": v.name, "number": v.number} for v in databricks_pb2.ErrorCode.DESCRIPTOR.values
-    ]

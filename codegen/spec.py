@@ -20,6 +20,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Gap(_Strict):
+    """A stretch of releases without the item: it left in ``removed_in`` and came back."""
+
+    removed_in: str
+    back_in: str
+
+
 class MapValue(_Strict):
     type: FieldType
     ref: str | None = None
@@ -37,6 +44,9 @@ class FieldSpec(_Strict):
     map_value: MapValue | None = None
     json_name: str | None = None
     doc: str | None = None
+    # The first MLflow release whose protos have this field (None: unknown to the history).
+    first_release: str | None = None
+    gaps: tuple[Gap, ...] = ()
 
 
 class MessageSpec(_Strict):
@@ -47,6 +57,8 @@ class MessageSpec(_Strict):
 class EnumValue(_Strict):
     name: str
     number: int
+    first_release: str | None = None
+    gaps: tuple[Gap, ...] = ()
 
 
 class EnumSpec(_Strict):
@@ -79,7 +91,13 @@ class EndpointSpec(_Strict):
     response: str | None
     request_body: Literal["json", "query", "raw", "none"]
     response_body: Literal["json", "raw", "text"]
-    since: str | None
+    # The REST API version of the route (the proto option `since`): it picks /api/2.0 or
+    # /api/3.0 and says nothing about which MLflow release serves the route.
+    api_version: str | None
+    # The first MLflow release whose server serves the route (None: no release in the history
+    # does, or the history does not reach this far).
+    first_release: str | None = None
+    gaps: tuple[Gap, ...] = ()
     deprecated: bool = False
     idempotent: bool
     preferred: bool = True
@@ -96,8 +114,45 @@ class ErrorCodeSpec(_Strict):
     status: int
 
 
+class RemovedEndpoint(_Strict):
+    method: str
+    path: str
+    rpc: str | None
+    first_release: str | None  # None: older than the history's first release
+    removed_in: str
+    note: str | None = None
+
+
+class RemovedField(_Strict):
+    message: str
+    field: str
+    first_release: str
+    removed_in: str
+
+
+class RemovedEnumValue(_Strict):
+    enum: str
+    value: str
+    first_release: str
+    removed_in: str
+
+
+class Removed(_Strict):
+    endpoints: tuple[RemovedEndpoint, ...] = ()
+    fields: tuple[RemovedField, ...] = ()
+    enum_values: tuple[RemovedEnumValue, ...] = ()
+
+
+class HistorySpec(_Strict):
+    """Which releases the history read (oldest first), and what they had that is gone now."""
+
+    releases: tuple[str, ...]
+    removed: Removed
+
+
 class Spec(_Strict):
     mlflow_version: str
+    history: HistorySpec | None = None
     endpoints: tuple[EndpointSpec, ...]
     messages: dict[str, MessageSpec]
     enums: dict[str, EnumSpec]

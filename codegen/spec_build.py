@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from codegen.spec import EnumSpec, MessageSpec, Spec
+from codegen.spec_history import apply_history
 
 _PREFERRED_METHOD_ORDER = ("POST", "GET", "PATCH", "PUT", "DELETE")
 
@@ -69,7 +70,16 @@ def _request_body(endpoint: dict[str, Any], messages: dict[str, Any]) -> str:
     return "json" if fields else "none"
 
 
-def build_spec(imported: dict[str, Any], overlay: dict[str, Any], version: str) -> dict[str, Any]:
+def build_spec(
+    imported: dict[str, Any],
+    overlay: dict[str, Any],
+    version: str,
+    history: tuple[dict[str, Any], dict[str, Any]] | None = None,
+    *,
+    strict: bool = True,
+) -> dict[str, Any]:
+    """The spec of one release. ``history`` is (``history.yaml``, ``history_overlay.yaml``);
+    ``strict=False`` lets ``rpcs`` corrections name RPCs that an older release lacks."""
     messages: dict[str, Any] = dict(imported["messages"])
     enums: dict[str, Any] = dict(imported["enums"])
     for name, message in (overlay.get("extra_messages") or {}).items():
@@ -86,7 +96,7 @@ def build_spec(imported: dict[str, Any], overlay: dict[str, Any], version: str) 
     by_rpc: dict[str, list[dict[str, Any]]] = {}
     endpoints: list[dict[str, Any]] = []
     for raw in imported["endpoints"]:
-        endpoint = {k: v for k, v in raw.items() if k != "declared_order"}
+        endpoint = {k: v for k, v in raw.items() if k not in ("declared_order", "handled")}
         key = f"{endpoint['service']}.{endpoint['rpc']}"
         override = rpc_overrides.get(key, {})
         if key in rpc_overrides:
@@ -101,7 +111,7 @@ def build_spec(imported: dict[str, Any], overlay: dict[str, Any], version: str) 
         by_rpc.setdefault(key, []).append(endpoint)
         endpoints.append(endpoint)
     unused = set(rpc_overrides) - seen_overrides
-    if unused:
+    if unused and strict:
         raise ValueError(f"overlay `rpcs` names RPCs the protos do not have: {sorted(unused)}")
 
     for group in by_rpc.values():
@@ -115,7 +125,7 @@ def build_spec(imported: dict[str, Any], overlay: dict[str, Any], version: str) 
     ordered = [
         _ordered_endpoint(e) for e in sorted(endpoints, key=lambda e: (e["path"], e["method"]))
     ]
-    spec = {
+    spec: dict[str, Any] = {
         "mlflow_version": version,
         "endpoints": ordered,
         "messages": {name: _normalized(MessageSpec, messages[name]) for name in sorted(messages)},
@@ -123,8 +133,22 @@ def build_spec(imported: dict[str, Any], overlay: dict[str, Any], version: str) 
         "error_codes": _error_codes(imported["error_codes"], overlay.get("error_statuses") or {}),
     }
     _check_unique_operations(ordered)
+    if history is not None:
+        apply_history(spec, *history)
+        spec = {"mlflow_version": version, "history": spec.pop("history"), **spec}
+    _drop_empty_gaps(spec)
     Spec.model_validate(spec)  # fail the import, not the generator, on a malformed overlay
     return spec
+
+
+def _drop_empty_gaps(spec: dict[str, Any]) -> None:
+    """``gaps`` is written only where an item left and came back (one field in 101 releases)."""
+    items = [*spec["endpoints"]]
+    items += [f for m in spec["messages"].values() for f in m["fields"]]
+    items += [v for e in spec["enums"].values() for v in e["values"]]
+    for item in items:
+        if not item.get("gaps"):
+            item.pop("gaps", None)
 
 
 def _normalized(model: type[MessageSpec] | type[EnumSpec], data: dict[str, Any]) -> Any:
@@ -142,19 +166,22 @@ def _error_codes(codes: list[dict[str, Any]], statuses: dict[str, int]) -> list[
 
 _ENDPOINT_KEYS = (
     "operation", "rpc", "service", "method", "path", "path_params", "request", "response",
-    "request_body", "response_body", "since", "deprecated", "idempotent", "preferred",
-    "visibility", "doc", "note", "request_defaults", "pagination",
+    "request_body", "response_body", "api_version", "first_release", "deprecated", "idempotent",
+    "preferred", "visibility", "doc", "note", "request_defaults", "pagination",
 )  # fmt: skip
+_OPTIONAL_ENDPOINT_KEYS = ("gaps",)
 
 
 def _ordered_endpoint(endpoint: dict[str, Any]) -> dict[str, Any]:
+    endpoint = {"first_release": None, **endpoint}
     missing = [k for k in _ENDPOINT_KEYS if k not in endpoint]
     if missing:
         raise ValueError(f"endpoint {endpoint.get('operation')!r} lacks keys {missing}")
-    extra = set(endpoint) - set(_ENDPOINT_KEYS)
+    extra = set(endpoint) - set(_ENDPOINT_KEYS) - set(_OPTIONAL_ENDPOINT_KEYS)
     if extra:
         raise ValueError(f"endpoint {endpoint.get('operation')!r} has unknown keys {sorted(extra)}")
-    return {k: endpoint[k] for k in _ENDPOINT_KEYS}
+    keys = (*_ENDPOINT_KEYS, *_OPTIONAL_ENDPOINT_KEYS)
+    return {k: endpoint[k] for k in keys if k in endpoint}
 
 
 def _check_unique_operations(endpoints: list[dict[str, Any]]) -> None:
@@ -180,8 +207,9 @@ class _SpecDumper(yaml.SafeDumper):
 
 def dump_spec(spec: dict[str, Any]) -> str:
     header = (
-        "# Generated by `python -m codegen import-proto` from MLflow's proto descriptors and\n"
-        "# spec/overlay.yaml. Do not edit: change the overlay and re-import.\n"
+        "# Generated by `python -m codegen import-proto` from MLflow's proto descriptors,\n"
+        "# spec/overlay.yaml, spec/history.yaml and spec/history_overlay.yaml. Do not edit:\n"
+        "# change an overlay and re-import (or re-run `python -m codegen history`).\n"
     )
     body = yaml.dump(
         spec,

@@ -11,11 +11,13 @@ workers), started only by the workers that run a test needing it.
 
 from __future__ import annotations
 
+import base64
 import itertools
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,11 +34,20 @@ SERVER_WORKERS = 2
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
 #: Fixtures that start a real server: tests using any of them are marked ``live``.
 _LIVE_FIXTURES = frozenset({"mlflow_server", "production_server", "tracking_uri"})
-#: Webhook tests deliver to a plain-http receiver on loopback, which MLflow refuses unless both
-#: of these are set (it allows only https to public addresses by default).
+#: What the test servers need to deliver webhooks to a receiver started by a test (see
+#: docs/mlflow-server-notes.md):
+#: - plain http to loopback, which MLflow refuses unless both of the first two are set (it allows
+#:   only https to public addresses by default);
+#: - one key for the webhook secrets shared by all workers: without it each worker encrypts with
+#:   a random key of its own, and the others fail to read a signed webhook (Fernet InvalidToken),
+#:   dropping every delivery of that event type on that worker;
+#: - no cache of subscriber lists (60 s per worker and event type by default), so a webhook a
+#:   test has just created receives the event the test triggers next.
 WEBHOOK_TEST_ENV = {
     "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
     "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
+    "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "MLFLOW_WEBHOOK_CACHE_TTL": "0",
 }
 
 
@@ -76,6 +87,15 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod
     )
     with topology:
         yield topology
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The installed MLflow's route tables, proto RPCs and version (``tests._infra.routes``),
+    read once per session in a child process (no server is started)."""
+    from tests._infra.routes import read_route_tables
+
+    return read_route_tables(tmp_path_factory.mktemp("mlflow-routes"))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Final
 
+    from mlflow_rest_sdk._runtime.admission import LoadLimitTimeout
     from mlflow_rest_sdk._runtime.config import ClientConfig
+    from mlflow_rest_sdk._runtime.load_limit import LoadLimit, LoadStats
     from mlflow_rest_sdk._runtime.retry import RetryPolicy
     from mlflow_rest_sdk._runtime.transport import PoolLimits, Timeouts, TlsConfig
     from mlflow_rest_sdk.client import AsyncMlflowClient, MlflowClient
@@ -30,6 +32,9 @@ __all__ = [
     "MLFLOW_VERSION",
     "AsyncMlflowClient",
     "ClientConfig",
+    "LoadLimit",
+    "LoadLimitTimeout",
+    "LoadStats",
     "MlflowClient",
     "PoolLimits",
     "RetryPolicy",
@@ -41,6 +46,9 @@ __all__ = [
 _MODULE_OF: Final[dict[str, str]] = {
     "AsyncMlflowClient": "mlflow_rest_sdk.client",
     "ClientConfig": "mlflow_rest_sdk._runtime.config",
+    "LoadLimit": "mlflow_rest_sdk._runtime.load_limit",
+    "LoadLimitTimeout": "mlflow_rest_sdk._runtime.admission",
+    "LoadStats": "mlflow_rest_sdk._runtime.load_limit",
     "MlflowClient": "mlflow_rest_sdk.client",
     "PoolLimits": "mlflow_rest_sdk._runtime.transport",
     "RetryPolicy": "mlflow_rest_sdk._runtime.retry",

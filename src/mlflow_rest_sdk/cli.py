@@ -1,4 +1,5 @@
-"""The ``mlflow-rest`` command line: ``mlflow-rest doctor`` checks the connection to a server.
+"""The ``mlflow-rest`` command line: ``mlflow-rest doctor`` checks the connection to a server,
+``mlflow-rest openapi`` prints the OpenAPI 3.1 document of the REST API the SDK was generated from.
 
 Secrets are never taken as argument values (they would land in shell history and in ``ps``):
 the password and token come from environment variables, by default the ones the SDK reads.
@@ -11,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib.resources import files
 from typing import Any, NoReturn, TextIO
 
 from mlflow_rest_sdk.doctor import (
@@ -29,6 +31,8 @@ __all__ = ["main"]
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 #: Where ``--username`` looks for the password when ``--password-env`` is not given.
 PASSWORD_VARIABLES = ("MLFLOW_TRACKING_PASSWORD", "MLFLOW_PASSWORD")
+#: The OpenAPI document inside the package, written by ``python -m codegen openapi``.
+OPENAPI_RESOURCE = ("_generated", "openapi.json")
 _MARKS = {Status.OK: "ok", Status.WARN: "WARN", Status.FAIL: "FAIL", Status.SKIP: "skip"}
 
 
@@ -102,7 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"/health calls to time (default: {DEFAULT_LATENCY_SAMPLES})",
     )
     doctor.add_argument("--json", action="store_true", help="print one JSON object")
+    commands.add_parser(
+        "openapi",
+        help="print the OpenAPI 3.1 document of the MLflow REST API (JSON)",
+        description="Print the OpenAPI 3.1 document of every REST route of the MLflow version "
+        "this SDK was generated from, as shipped in the package (spec/openapi.json).",
+    )
     return parser
+
+
+def openapi_text() -> str:
+    """The shipped OpenAPI document, exactly as the generator wrote it (JSON, ends in a newline)."""
+    return files("mlflow_rest_sdk").joinpath(*OPENAPI_RESOURCE).read_text(encoding="utf-8")
 
 
 def _secret_from(variable: str, option: str) -> str:
@@ -171,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "doctor":
         return _doctor(args, sys.stdout, sys.stderr)
+    if args.command == "openapi":
+        sys.stdout.write(openapi_text())
+        return EXIT_OK
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

@@ -8,6 +8,7 @@ by HTTP status family (``NotFound``...) and then by MLflow ``error_code``
 
 from mlflow_rest_sdk._generated.errors import *  # noqa: F403
 from mlflow_rest_sdk._generated.errors import ERROR_TYPES
+from mlflow_rest_sdk._runtime.admission import LoadLimitTimeout
 from mlflow_rest_sdk._runtime.config import ConfigurationError
 from mlflow_rest_sdk._runtime.error_base import (
     APIConnectionError,
@@ -36,6 +37,7 @@ __all__ = [
     "BadRequest",
     "ConfigurationError",
     "Conflict",
+    "LoadLimitTimeout",
     "MlflowApiError",
     "MlflowRestError",
     "NotFound",

@@ -76,6 +76,7 @@ def test_the_sdk_wheel_holds_only_the_sdk(wheels: Wheels) -> None:
         (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
         scripts = archive.read(entry_points).decode()
     assert "mlflow_rest_sdk/py.typed" in names
+    assert "mlflow_rest_sdk/_generated/openapi.json" in names  # `mlflow-rest openapi` prints it
     assert "mlflow-rest = mlflow_rest_sdk.cli:main" in scripts
     assert "water" not in scripts
 

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from codegen.__main__ import OVERLAY_PATH, SPEC_PATH
+from codegen.__main__ import HISTORY_OVERLAY_PATH, HISTORY_PATH, OVERLAY_PATH, SPEC_PATH
 from codegen.drift import compare
-from codegen.proto_import import import_services, installed_mlflow_version
+from codegen.proto_import import import_services
+from codegen.proto_pool import ProtoPool
 from codegen.spec import Spec
 from codegen.spec_build import build_spec, dump_spec, load_overlay
+from codegen.spec_history import load_history_inputs
 from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
 
 PROTO_SERVICES = {
@@ -30,9 +32,16 @@ def spec() -> Spec:
     return Spec.load(SPEC_PATH)
 
 
+def _import_installed() -> dict[str, object]:
+    """What `make import-proto` writes: the installed protos, both overlays, the history."""
+    protos = ProtoPool.installed()
+    history = load_history_inputs(HISTORY_PATH, HISTORY_OVERLAY_PATH)
+    return build_spec(import_services(protos), load_overlay(OVERLAY_PATH), protos.release, history)
+
+
 @pytest.fixture(scope="module")
 def fresh_import() -> dict[str, object]:
-    return build_spec(import_services(), load_overlay(OVERLAY_PATH), installed_mlflow_version())
+    return _import_installed()
 
 
 def test_a_fresh_import_is_byte_identical_to_the_committed_spec(
@@ -42,7 +51,7 @@ def test_a_fresh_import_is_byte_identical_to_the_committed_spec(
 
 
 def test_importing_twice_gives_the_same_bytes(fresh_import: dict[str, object]) -> None:
-    again = build_spec(import_services(), load_overlay(OVERLAY_PATH), installed_mlflow_version())
+    again = _import_installed()
     assert dump_spec(again) == dump_spec(fresh_import)
 
 

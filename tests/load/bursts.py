@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
@@ -46,3 +47,19 @@ def stored_runs(client: MlflowClient, experiment_id: str) -> list[str]:
 
 def expected_names(count: int) -> list[str]:
     return sorted(f"run-{i}" for i in range(count))
+
+
+def new_experiment(client: MlflowClient) -> str:
+    return client.create_experiment(name=f"burst-{uuid.uuid4().hex}").experiment_id
+
+
+def new_run(client: MlflowClient) -> str:
+    run = client.create_run(experiment_id=new_experiment(client), start_time=1).run
+    assert run is not None and run.info is not None and run.info.run_id is not None
+    return run.info.run_id
+
+
+def stored_metric_count(client: MlflowClient, run_id: str) -> int:
+    stored = client.get_run(run_id=run_id).run
+    assert stored is not None and stored.data is not None
+    return len(stored.data.metrics or [])

@@ -6,14 +6,15 @@ them fail with the store's pool timeout (HTTP 400) or a connect timeout.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from tests.faults.proxy import Fault, FaultProxy, RandomFaults
 from tests.load.bursts import (
     burst_create_runs,
     burst_log_batches,
     expected_names,
+    new_experiment,
+    new_run,
+    stored_metric_count,
     stored_runs,
     threaded_create_runs,
 )
@@ -30,10 +31,6 @@ FAULTS = {
     Fault.SERVICE_UNAVAILABLE: 0.05,
     Fault.TOO_MANY_REQUESTS: 0.05,
 }
-
-
-def new_experiment(client: MlflowClient) -> str:
-    return client.create_experiment(name=f"burst-{uuid.uuid4().hex}").experiment_id
 
 
 @pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
@@ -53,13 +50,10 @@ async def test_a_burst_of_log_batches_on_one_async_client_stores_every_metric(
     single_worker_server: LocalMlflowServer, transport: str
 ) -> None:
     with MlflowClient(single_worker_server.url) as reader:
-        run = reader.create_run(experiment_id=new_experiment(reader), start_time=1).run
-        assert run is not None and run.info is not None and run.info.run_id is not None
+        run_id = new_run(reader)
         async with AsyncMlflowClient(single_worker_server.url, transport=transport) as client:
-            await burst_log_batches(client, run.info.run_id, BURST)
-        stored = reader.get_run(run_id=run.info.run_id).run
-        assert stored is not None and stored.data is not None
-        assert len(stored.data.metrics or []) == BURST * 10
+            await burst_log_batches(client, run_id, BURST)
+        assert stored_metric_count(reader, run_id) == BURST * 10
 
 
 def test_a_burst_of_creates_from_many_threads_on_one_blocking_client_all_succeed_once(

@@ -85,3 +85,13 @@ def test_an_import_cycle_breaks_the_no_cycles_contract(packages_copy: Path) -> N
     )
     report = _broken(_lint_imports(packages_copy)).split("Broken contracts")[1]
     assert "No import cycles" in report
+
+
+def test_webhooks_importing_the_runtime_breaks_its_contract(packages_copy: Path) -> None:
+    _add_import(
+        packages_copy,
+        "mlflow_rest_sdk.webhooks.verification",
+        "import mlflow_rest_sdk._runtime.wire",
+    )
+    report = _broken(_lint_imports(packages_copy)).split("Broken contracts")[1]
+    assert "webhooks needs neither the clients" in report

@@ -58,7 +58,15 @@ class DiskCache:
         return bundle
 
     def put(self, key: CacheKey, bundle: ModelBundle) -> Path:
-        return write_bundle(self._entry_dir(key), bundle)
+        """Store ``bundle`` under ``key``. Entries are named by version and checksum, so when
+        another process (a serving worker sharing this cache) renamed the same entry into place
+        first, its copy is as good as ours and the lost race is no error."""
+        try:
+            return write_bundle(self._entry_dir(key), bundle)
+        except OSError:
+            if self.get(key) is None:
+                raise
+            return self._entry_dir(key) / bundle.metadata.model_file
 
     def set_current(self, pointer: CurrentPointer) -> None:
         key = pointer.key
@@ -78,6 +86,17 @@ class DiskCache:
             return None
         key = CacheKey(registered_model, document["version"], document["sha256"])
         return CurrentPointer(key, document.get("alias") or None, document.get("resolved_at", ""))
+
+    def names(self, prefix: str = "") -> list[str]:
+        """The registered models starting with ``prefix`` that have a ``current`` pointer: what a
+        process that cannot reach MLflow can serve from this cache, sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            entry.name
+            for entry in self.root.iterdir()
+            if entry.name.startswith(prefix) and (entry / CURRENT_FILE).is_file()
+        )
 
     def evict(self, registered_model: str) -> None:
         """Forget every cached version of ``registered_model``."""

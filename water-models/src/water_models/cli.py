@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("list", parents=[common, as_json], help="registered station models")
     commands.add_parser("delete", parents=[common, one, as_json], help="remove a model everywhere")
 
+    _add_serve(commands, common)
+
     demo = commands.add_parser("demo", help="the whole lifecycle against a local MLflow server")
     demo.add_argument("--stations", type=int, default=3, help="how many stations (default 3)")
     demo.add_argument("--keep-server", action="store_true", help="leave the server running")
@@ -134,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from water_models.schema import StationDataError
 
     try:
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "demo":
             from water_models.demo import run_demo
 
@@ -151,6 +155,74 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StationDataError, ModelIntegrityError, MlflowRestError, ValueError) as error:
         err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
         return EXIT_ERROR
+
+
+def _add_serve(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``serve``: every setting also comes from its ``WATER_MODELS_*`` variable (the default)."""
+    env = settings.SERVE_ENV
+    serve = commands.add_parser(
+        "serve", parents=[common], help="the HTTP prediction service (FastAPI on uvicorn)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    serve.add_argument(
+        "--station-prefix",
+        help=f"serve only stations whose id starts so (${env['station_prefix']})",
+    )
+    serve.add_argument(
+        "--refresh-interval",
+        type=float,
+        metavar="SECONDS",
+        help=f"between registry listings (default 60; ${env['refresh_interval']})",
+    )
+    serve.add_argument(
+        "--refresh-jitter",
+        type=float,
+        metavar="FRACTION",
+        help=f"spread of each interval, e.g. 0.1 = ±10%% (${env['refresh_jitter']})",
+    )
+    serve.add_argument(
+        "--backoff-max",
+        type=float,
+        metavar="SECONDS",
+        help=f"longest wait between failed refreshes (default 120; ${env['backoff_max']})",
+    )
+    serve.add_argument(
+        "--page-size",
+        type=int,
+        help=f"models per listing request (default and MLflow's max: "
+        f"{settings.MAX_LISTING_PAGE_SIZE}; ${env['page_size']})",
+    )
+    serve.add_argument(
+        "--download-workers",
+        type=int,
+        help=f"champions downloaded at once (default 4; ${env['download_workers']})",
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from water_models.serving.run import serve
+
+    config = settings.ServeSettings.from_env(
+        tracking_uri=args.tracking_uri,
+        cache_dir=args.cache_dir,
+        models_dir=args.models_dir,
+        station_prefix=args.station_prefix,
+        refresh_interval=args.refresh_interval,
+        refresh_jitter=args.refresh_jitter,
+        backoff_max=args.backoff_max,
+        page_size=args.page_size,
+        download_workers=args.download_workers,
+    )
+    serve(
+        config,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="debug" if args.verbose else "info",
+    )
+    return EXIT_OK
 
 
 def _train(manager: ModelManager, args: argparse.Namespace, err: Console) -> int:

@@ -211,7 +211,7 @@ class ModelManager(Closing):
     def list_models(self) -> list[dict[str, Any]]:
         """Every water-quality registered model on the server, with its aliases."""
         models = self.client.search_registered_models_iter(
-            filter="name LIKE 'water-quality-station-%'", max_results=100
+            filter=naming.registered_model_filter(naming.REGISTERED_MODEL_PREFIX), max_results=100
         )
         rows = [_model_row(model) for model in models]
         return sorted(rows, key=lambda row: str(row["registered_model"]))
@@ -243,23 +243,8 @@ class ModelManager(Closing):
 
     def load_local_model(self, station_id: str | int, model_type: str) -> LoadedModel | None:
         """The local model file, checked against its metadata; None when there is none."""
-        started = time.perf_counter()
         station = naming.normalize_station_id(station_id)
-        bundle = self.local_store.read(station, model_type)
-        if bundle is None:
-            return None
-        where = f"local model {self.local_store.folder(station, model_type)}"
-        model = bundle.load(where, downloaded=False, allow_pickle=self.allow_pickle)
-        meta = bundle.metadata
-        return LoadedModel.from_bundle(
-            bundle,
-            model,
-            source="local",
-            registered_model=meta.registered_model
-            or naming.registered_model_name(station, model_type),
-            registry_version=meta.registry_version,
-            started=started,
-        )
+        return self.local_store.load(station, model_type, allow_pickle=self.allow_pickle)
 
     def load_model(
         self, station_id: str | int, model_type: str, *, refresh: bool = False

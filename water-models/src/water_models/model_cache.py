@@ -5,10 +5,14 @@ version: the in-memory copies, the disk cache (downloads keyed by name, version 
 plus each model's ``current`` pointer) and the time of the last check with MLflow. The manager
 asks MLflow and falls back to its local file; this class answers from copies, and is what an
 offline process serves from.
+
+It is safe to use from several threads (the fleet cache downloads on a small pool while the
+service reads): one lock guards the in-memory tables, and no download or file read runs under it.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -44,21 +48,25 @@ class ModelCache:
         self._allow_pickle = allow_pickle
         self._memory: dict[CacheKey, LoadedModel] = {}
         self._resolved: dict[str, _Resolution] = {}
+        self._lock = threading.RLock()
 
     def fresh(self, name: str, started: float) -> LoadedModel | None:
         """``name``'s champion if it was resolved less than ``ttl`` seconds ago and is in memory."""
-        resolution = self._resolved.get(name)
+        with self._lock:
+            resolution = self._resolved.get(name)
+            cached = None if resolution is None else self._memory.get(resolution.key)
         if (
-            resolution is not None
-            and resolution.key in self._memory
-            and time.monotonic() - resolution.at < self.ttl
+            cached is not None
+            and resolution is not None
+            and (time.monotonic() - resolution.at < self.ttl)
         ):
-            return self._served(self._memory[resolution.key], "cache", started)
+            return self._served(cached, "cache", started)
         return None
 
     def invalidate(self, name: str) -> None:
         """Make the next load of ``name`` ask MLflow (a new version may be the champion)."""
-        self._resolved.pop(name, None)
+        with self._lock:
+            self._resolved.pop(name, None)
 
     def evict(self, name: str) -> bool:
         """Remove every copy of ``name``, in memory and on disk; whether the disk held one."""
@@ -69,8 +77,9 @@ class ModelCache:
 
     def clear(self) -> None:
         """Forget every cached model, in memory and on disk."""
-        self._memory.clear()
-        self._resolved.clear()
+        with self._lock:
+            self._memory.clear()
+            self._resolved.clear()
         self.disk.clear()
 
     def load_record(self, record: RegistryRecord, started: float) -> LoadedModel:
@@ -86,8 +95,10 @@ class ModelCache:
                 "(tag model_sha256): refusing to load a model that cannot be verified"
             )
         key = CacheKey(record.registered_model, record.version, record.sha256)
-        if key in self._memory:
-            loaded = self._served(self._memory[key], "cache", started, alias=record.alias)
+        with self._lock:
+            hit = self._memory.get(key)
+        if hit is not None:
+            loaded = self._served(hit, "cache", started, alias=record.alias)
         else:
             bundle = self.disk.get(key)
             source: Any = "cache"
@@ -114,12 +125,14 @@ class ModelCache:
                 sha256=record.sha256,
                 started=started,
             )
-            self.forget(record.registered_model)
-            self._memory[key] = loaded
+            with self._lock:
+                self.forget(record.registered_model)
+                self._memory[key] = loaded
         self.disk.set_current(
             CurrentPointer(key, record.alias, datetime.now(UTC).isoformat(timespec="seconds"))
         )
-        self._resolved[record.registered_model] = _Resolution(key, time.monotonic())
+        with self._lock:
+            self._resolved[record.registered_model] = _Resolution(key, time.monotonic())
         return loaded
 
     def _download(self, record: RegistryRecord) -> ModelBundle:
@@ -146,9 +159,12 @@ class ModelCache:
         """
         pointer = self.disk.current(name)
         if pointer is not None:
-            if pointer.key in self._memory:
-                self._resolved[name] = _Resolution(pointer.key, time.monotonic())
-                return self._served(self._memory[pointer.key], "cache", started)
+            with self._lock:
+                hit = self._memory.get(pointer.key)
+                if hit is not None:
+                    self._resolved[name] = _Resolution(pointer.key, time.monotonic())
+            if hit is not None:
+                return self._served(hit, "cache", started)
             bundle = self.disk.get(pointer.key)
             if bundle is not None:
                 where = f"cached {name} version {pointer.key.version}"
@@ -168,9 +184,10 @@ class ModelCache:
                     sha256=pointer.key.sha256,
                     started=started,
                 )
-                self._memory[pointer.key] = loaded
-                # Trust the cached copy for a TTL too: no waiting on a dead server per load.
-                self._resolved[name] = _Resolution(pointer.key, time.monotonic())
+                with self._lock:
+                    self._memory[pointer.key] = loaded
+                    # Trust the cached copy for a TTL too: no waiting on a dead server per load.
+                    self._resolved[name] = _Resolution(pointer.key, time.monotonic())
                 return loaded
         return None
 
@@ -186,6 +203,7 @@ class ModelCache:
 
     def forget(self, name: str) -> None:
         """Drop ``name``'s copies from memory (the disk cache keeps its files)."""
-        self._resolved.pop(name, None)
-        for key in [k for k in self._memory if k.registered_model == name]:
-            del self._memory[key]
+        with self._lock:
+            self._resolved.pop(name, None)
+            for key in [k for k in self._memory if k.registered_model == name]:
+                del self._memory[key]

@@ -43,10 +43,17 @@ def read_bundle(folder: Path) -> ModelBundle | None:
 
 
 def write_json(path: Path, document: dict[str, str]) -> None:
+    """Replace ``path`` atomically; the staging file is unique, so several processes (serving
+    workers sharing one cache) can write the same pointer at once: the last rename wins."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(json.dumps(document, indent=2))
-    os.replace(staging, path)
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(json.dumps(document, indent=2))
+        os.replace(staging, path)
+    finally:
+        if os.path.exists(staging):
+            os.unlink(staging)
 
 
 def read_json(path: Path) -> dict[str, str] | None:

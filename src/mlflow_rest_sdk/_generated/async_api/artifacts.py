@@ -49,7 +49,7 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> ArtifactsListArtifactsResponse:
         """List Artifacts.
 
-        ``GET /api/2.0/mlflow-artifacts/artifacts`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow-artifacts/artifacts`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -71,7 +71,7 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> DeleteArtifactResponse:
         """Delete Artifacts.
 
-        ``DELETE /api/2.0/mlflow-artifacts/artifacts/{artifact_path}`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow-artifacts/artifacts/{artifact_path}`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -94,7 +94,7 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> bytes:
         """Download Artifact.
 
-        ``GET /api/2.0/mlflow-artifacts/artifacts/{artifact_path}`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow-artifacts/artifacts/{artifact_path}`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -118,7 +118,7 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> UploadArtifactResponse:
         """Upload Artifact.
 
-        ``PUT /api/2.0/mlflow-artifacts/artifacts/{artifact_path}`` (since MLflow 2.0).
+        ``PUT /api/2.0/mlflow-artifacts/artifacts/{artifact_path}`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -147,7 +147,7 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> ListArtifactsResponse:
         """List Artifacts.
 
-        ``GET /api/2.0/mlflow/artifacts/list`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/artifacts/list`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -201,7 +201,7 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> CreatePresignedDownloadUrlResponse:
         """Create Presigned Download URL.
 
-        ``POST /api/2.0/mlflow/artifacts/presigned-download-url`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/artifacts/presigned-download-url`` (MLflow >= 3.15.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -228,7 +228,9 @@ class AsyncArtifactsApi(AsyncClientBase):
     ) -> CreatePresignedUploadUrlResponse:
         """Create Presigned Upload URL.
 
-        ``POST /api/2.0/mlflow/artifacts/presigned-upload-url`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/artifacts/presigned-upload-url`` (MLflow >= 3.12.0).
+        Fields added later: ``model_id`` (MLflow >= 3.17.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(

@@ -55,7 +55,7 @@ class AsyncIssuesApi(AsyncClientBase):
     ) -> CreateIssueResponse:
         """Create an issue.
 
-        ``POST /api/3.0/mlflow/issues`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/issues`` (MLflow >= 3.11.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -93,7 +93,7 @@ class AsyncIssuesApi(AsyncClientBase):
     ) -> SearchIssuesResponse:
         """Search issues.
 
-        ``POST /api/3.0/mlflow/issues/search`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/issues/search`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -157,7 +157,7 @@ class AsyncIssuesApi(AsyncClientBase):
     ) -> GetIssueResponse:
         """Get an issue by ID.
 
-        ``GET /api/3.0/mlflow/issues/{issue_id}`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/issues/{issue_id}`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -185,7 +185,7 @@ class AsyncIssuesApi(AsyncClientBase):
     ) -> UpdateIssueResponse:
         """Update an existing issue.
 
-        ``PATCH /api/3.0/mlflow/issues/{issue_id}`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/issues/{issue_id}`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

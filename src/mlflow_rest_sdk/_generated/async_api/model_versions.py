@@ -64,7 +64,9 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> CreateModelVersionResponse:
         """Create ModelVersion.
 
-        ``POST /api/2.0/mlflow/model-versions/create`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/model-versions/create`` (MLflow >= 2.0.0).
+        Fields added later: ``model_id`` (MLflow >= 3.0.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -97,7 +99,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> DeleteModelVersionResponse:
         """Delete ModelVersion.
 
-        ``DELETE /api/2.0/mlflow/model-versions/delete`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/model-versions/delete`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -123,7 +125,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> DeleteModelVersionTagResponse:
         """Delete Model Version Tag.
 
-        ``DELETE /api/2.0/mlflow/model-versions/delete-tag`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/model-versions/delete-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -148,7 +150,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> GetModelVersionResponse:
         """Get ModelVersion.
 
-        ``GET /api/2.0/mlflow/model-versions/get`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/model-versions/get`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -173,7 +175,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> GetModelVersionDownloadUriResponse:
         """Get Download URI For ModelVersion Artifacts.
 
-        ``GET /api/2.0/mlflow/model-versions/get-download-uri`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/model-versions/get-download-uri`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -200,7 +202,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> SearchModelVersionsResponse:
         """Search ModelVersions.
 
-        ``GET /api/2.0/mlflow/model-versions/search`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/model-versions/search`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -260,7 +262,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> SetModelVersionTagResponse:
         """Set Model Version Tag.
 
-        ``POST /api/2.0/mlflow/model-versions/set-tag`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/model-versions/set-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -287,7 +289,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> TransitionModelVersionStageResponse:
         """Transition ModelVersion Stage.
 
-        ``POST /api/2.0/mlflow/model-versions/transition-stage`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/model-versions/transition-stage`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -318,7 +320,7 @@ class AsyncModelVersionsApi(AsyncClientBase):
     ) -> UpdateModelVersionResponse:
         """Update ModelVersion.
 
-        ``PATCH /api/2.0/mlflow/model-versions/update`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/model-versions/update`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -47,7 +47,7 @@ class AsyncMpuApi(AsyncClientBase):
     ) -> AbortMultipartUploadResponse:
         """Abort an Artifact Multipart Upload.
 
-        ``POST /api/2.0/mlflow-artifacts/mpu/abort/{artifact_path}`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow-artifacts/mpu/abort/{artifact_path}`` (MLflow >= 2.9.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -75,7 +75,7 @@ class AsyncMpuApi(AsyncClientBase):
     ) -> CompleteMultipartUploadResponse:
         """Complete an Artifact Multipart Upload.
 
-        ``POST /api/2.0/mlflow-artifacts/mpu/complete/{artifact_path}`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow-artifacts/mpu/complete/{artifact_path}`` (MLflow >= 2.9.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -102,7 +102,7 @@ class AsyncMpuApi(AsyncClientBase):
     ) -> CreateMultipartUploadResponse:
         """Create an Artifact Multipart Upload.
 
-        ``POST /api/2.0/mlflow-artifacts/mpu/create/{artifact_path}`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow-artifacts/mpu/create/{artifact_path}`` (MLflow >= 2.9.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(

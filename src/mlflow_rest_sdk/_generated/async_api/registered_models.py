@@ -65,7 +65,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> DeleteRegisteredModelAliasResponse:
         """Delete Registered Model Alias.
 
-        ``DELETE /api/2.0/mlflow/registered-models/alias`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/registered-models/alias`` (MLflow >= 2.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -90,7 +90,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> GetModelVersionByAliasResponse:
         """Get Model Version by Alias.
 
-        ``GET /api/2.0/mlflow/registered-models/alias`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/registered-models/alias`` (MLflow >= 2.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -116,7 +116,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> SetRegisteredModelAliasResponse:
         """Set Registered Model Alias.
 
-        ``POST /api/2.0/mlflow/registered-models/alias`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/registered-models/alias`` (MLflow >= 2.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -143,7 +143,9 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> CreateRegisteredModelResponse:
         """Create RegisteredModel.
 
-        ``POST /api/2.0/mlflow/registered-models/create`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/registered-models/create`` (MLflow >= 2.0.0).
+        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server ignores
+        them silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -172,7 +174,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> DeleteRegisteredModelResponse:
         """Delete RegisteredModel.
 
-        ``DELETE /api/2.0/mlflow/registered-models/delete`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/registered-models/delete`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -197,7 +199,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> DeleteRegisteredModelTagResponse:
         """Delete Registered Model Tag.
 
-        ``DELETE /api/2.0/mlflow/registered-models/delete-tag`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/registered-models/delete-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -221,7 +223,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> GetRegisteredModelResponse:
         """Get RegisteredModel.
 
-        ``GET /api/2.0/mlflow/registered-models/get`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/registered-models/get`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -246,7 +248,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> GetLatestVersionsResponse:
         """Get Latest ModelVersions.
 
-        ``POST /api/2.0/mlflow/registered-models/get-latest-versions`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/registered-models/get-latest-versions`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -271,7 +273,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> RenameRegisteredModelResponse:
         """Rename RegisteredModel.
 
-        ``POST /api/2.0/mlflow/registered-models/rename`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/registered-models/rename`` (MLflow >= 2.0.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -298,7 +300,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> SearchRegisteredModelsResponse:
         """Search RegisteredModels.
 
-        ``GET /api/2.0/mlflow/registered-models/search`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/registered-models/search`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -357,7 +359,7 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> SetRegisteredModelTagResponse:
         """Set Registered Model Tag.
 
-        ``POST /api/2.0/mlflow/registered-models/set-tag`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/registered-models/set-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -383,7 +385,9 @@ class AsyncRegisteredModelsApi(AsyncClientBase):
     ) -> UpdateRegisteredModelResponse:
         """Update RegisteredModel.
 
-        ``PATCH /api/2.0/mlflow/registered-models/update`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/registered-models/update`` (MLflow >= 2.0.0).
+        Fields added later: ``deployment_job_id`` (MLflow >= 3.0.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -61,7 +61,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> AssignRoleResponse:
         """Give a user a role.
 
-        ``POST /api/3.0/mlflow/roles/assign`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/roles/assign`` (MLflow >= 3.12.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -87,7 +87,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> CreateRoleResponse:
         """Create a role in a workspace.
 
-        ``POST /api/3.0/mlflow/roles/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/roles/create`` (MLflow >= 3.12.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -111,7 +111,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> None:
         """Delete a role together with its grants and assignments.
 
-        ``DELETE /api/3.0/mlflow/roles/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/roles/delete`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -135,7 +135,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> GetRoleResponse:
         """Read one role with its grants.
 
-        ``GET /api/3.0/mlflow/roles/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/roles/get`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -159,7 +159,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> ListRolesResponse:
         """List the roles of some workspaces, or of the whole server.
 
-        ``GET /api/3.0/mlflow/roles/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/roles/list`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -186,7 +186,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> AddRolePermissionResponse:
         """Add a grant to a role.
 
-        ``POST /api/3.0/mlflow/roles/permissions/add`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/roles/permissions/add`` (MLflow >= 3.12.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -215,7 +215,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> ListRolePermissionsResponse:
         """List the grants of a role.
 
-        ``GET /api/3.0/mlflow/roles/permissions/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/roles/permissions/list`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -239,7 +239,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> None:
         """Remove a grant from its role.
 
-        ``DELETE /api/3.0/mlflow/roles/permissions/remove`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/roles/permissions/remove`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -264,7 +264,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> UpdateRolePermissionResponse:
         """Change the level of one of a role's grants.
 
-        ``PATCH /api/3.0/mlflow/roles/permissions/update`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/roles/permissions/update`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -289,7 +289,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> None:
         """Take a role away from a user.
 
-        ``DELETE /api/3.0/mlflow/roles/unassign`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/roles/unassign`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -315,7 +315,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> UpdateRoleResponse:
         """Rename a role or change its description.
 
-        ``PATCH /api/3.0/mlflow/roles/update`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/roles/update`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -339,7 +339,7 @@ class AsyncRolesApi(AsyncClientBase):
     ) -> ListRoleUsersResponse:
         """List the users who hold a role.
 
-        ``GET /api/3.0/mlflow/roles/users/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/roles/users/list`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

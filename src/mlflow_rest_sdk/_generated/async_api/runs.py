@@ -79,7 +79,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> CreateRunResponse:
         """Create Run.
 
-        ``POST /api/2.0/mlflow/runs/create`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/create`` (MLflow >= 2.0.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -109,7 +109,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> DeleteRunResponse:
         """Delete Run.
 
-        ``POST /api/2.0/mlflow/runs/delete`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/delete`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -134,7 +134,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> DeleteTagResponse:
         """Delete Tag.
 
-        ``POST /api/2.0/mlflow/runs/delete-tag`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/delete-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -159,7 +159,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> GetRunResponse:
         """Get Run.
 
-        ``GET /api/2.0/mlflow/runs/get`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/runs/get`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -186,7 +186,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> LogBatchResponse:
         """Log Batch.
 
-        ``POST /api/2.0/mlflow/runs/log-batch`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/log-batch`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -212,7 +212,9 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> LogInputsResponse:
         """Log Inputs.
 
-        ``POST /api/2.0/mlflow/runs/log-inputs`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/log-inputs`` (MLflow >= 2.4.0).
+        Fields added later: ``models`` (MLflow >= 3.0.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -244,7 +246,9 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> LogMetricResponse:
         """Log Metric.
 
-        ``POST /api/2.0/mlflow/runs/log-metric`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/log-metric`` (MLflow >= 2.0.0).
+        Fields added later: ``model_id`` (MLflow >= 3.0.0), ``dataset_name`` (MLflow >=
+        3.0.0), ``dataset_digest`` (MLflow >= 3.0.0); an older server ignores them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -279,7 +283,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> LogModelResponse:
         """Log Model.
 
-        ``POST /api/2.0/mlflow/runs/log-model`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/log-model`` (MLflow >= 2.0.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -306,7 +310,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> LogParamResponse:
         """Log Param.
 
-        ``POST /api/2.0/mlflow/runs/log-parameter`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/log-parameter`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -331,7 +335,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> LogOutputsResponse:
         """Log Outputs.
 
-        ``POST /api/2.0/mlflow/runs/outputs`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/outputs`` (MLflow >= 3.0.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -355,7 +359,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> RestoreRunResponse:
         """Restore Run.
 
-        ``POST /api/2.0/mlflow/runs/restore`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/restore`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -384,7 +388,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> SearchRunsResponse:
         """Search Runs.
 
-        ``POST /api/2.0/mlflow/runs/search`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/search`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -454,7 +458,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> SetTagResponse:
         """Set Tag.
 
-        ``POST /api/2.0/mlflow/runs/set-tag`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/set-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -482,7 +486,7 @@ class AsyncRunsApi(AsyncClientBase):
     ) -> UpdateRunResponse:
         """Update Run.
 
-        ``POST /api/2.0/mlflow/runs/update`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/runs/update`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -54,7 +54,7 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> DeleteScorerResponse:
         """Delete Scorer.
 
-        ``DELETE /api/3.0/mlflow/scorers/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/scorers/delete`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -80,7 +80,7 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> GetScorerResponse:
         """Get Scorer.
 
-        ``GET /api/3.0/mlflow/scorers/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/scorers/get`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -105,7 +105,9 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> ListScorersResponse:
         """List Scorers.
 
-        ``GET /api/3.0/mlflow/scorers/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/scorers/list`` (MLflow >= 3.4.0).
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -132,7 +134,7 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> UpsertOnlineScoringConfigResponse:
         """Create or replace how a registered scorer is run on incoming traces.
 
-        ``PUT /api/3.0/mlflow/scorers/online-config`` (since MLflow 3.0).
+        ``PUT /api/3.0/mlflow/scorers/online-config`` (MLflow >= 3.9.0).
         A sample_rate above 0 is accepted only for scorers that use an AI gateway model.
         Idempotent: retried on transient failures.
         """
@@ -162,7 +164,7 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> GetOnlineScoringConfigsResponse:
         """Fetch the online scoring configurations of the given scorers.
 
-        ``GET /api/3.0/mlflow/scorers/online-configs`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/scorers/online-configs`` (MLflow >= 3.9.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -188,7 +190,7 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> RegisterScorerResponse:
         """Register Scorer.
 
-        ``POST /api/3.0/mlflow/scorers/register`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/scorers/register`` (MLflow >= 3.4.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -213,7 +215,7 @@ class AsyncScorersApi(AsyncClientBase):
     ) -> ListScorerVersionsResponse:
         """List Scorer Versions.
 
-        ``GET /api/3.0/mlflow/scorers/versions`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/scorers/versions`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

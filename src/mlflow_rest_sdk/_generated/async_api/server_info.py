@@ -35,7 +35,7 @@ class AsyncServerInfoApi(AsyncClientBase):
     ) -> GetServerInfoResponse:
         """Describe the server's setup (store type, workspaces, artifact upload features).
 
-        ``GET /api/3.0/mlflow/server-info`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/server-info`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

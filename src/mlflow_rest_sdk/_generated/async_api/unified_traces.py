@@ -47,7 +47,8 @@ class AsyncUnifiedTracesApi(AsyncClientBase):
     ) -> SearchUnifiedTracesResponse:
         """Search Unified Traces.
 
-        ``GET /api/2.0/mlflow/unified-traces`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/unified-traces`` (declared by the protos, but no MLflow release
+        up to 3.17.2 serves it: 404).
         Idempotent: retried on transient failures.
         """
         return await self._call(

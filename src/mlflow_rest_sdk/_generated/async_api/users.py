@@ -58,7 +58,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> CreateUserResponse:
         """Create a basic-auth user account.
 
-        ``POST /api/2.0/mlflow/users/create`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/users/create`` (MLflow >= 2.3.2).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -79,7 +79,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> GetCurrentUserResponse:
         """Tell which user the request is authenticated as.
 
-        ``GET /api/2.0/mlflow/users/current`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/users/current`` (MLflow >= 3.13.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -103,7 +103,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> None:
         """Delete a user account and its direct grants.
 
-        ``DELETE /api/2.0/mlflow/users/delete`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/users/delete`` (MLflow >= 2.3.2).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -127,7 +127,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> GetUserResponse:
         """Read one user account by login name.
 
-        ``GET /api/2.0/mlflow/users/get`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/users/get`` (MLflow >= 2.3.2).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -148,7 +148,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> ListUsersResponse:
         """List every user account with its roles.
 
-        ``GET /api/2.0/mlflow/users/list`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/users/list`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -173,7 +173,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> None:
         """Make a user a super admin or take that status away.
 
-        ``PATCH /api/2.0/mlflow/users/update-admin`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/users/update-admin`` (MLflow >= 2.3.2).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -199,7 +199,9 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> None:
         """Set a user's password.
 
-        ``PATCH /api/2.0/mlflow/users/update-password`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/users/update-password`` (MLflow >= 2.3.2).
+        Fields added later: ``current_password`` (MLflow >= 3.13.0); an older server ignores
+        them silently.
         Users changing their own password must also send current_password.
         Idempotent: retried on transient failures.
         """
@@ -221,7 +223,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> ListCurrentUserPermissionsResponse:
         """List every grant the authenticated user holds through their roles.
 
-        ``GET /api/3.0/mlflow/users/current/permissions`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/users/current/permissions`` (MLflow >= 3.13.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -247,7 +249,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> GetUserPermissionResponse:
         """Resolve a user's effective permission on one resource.
 
-        ``GET /api/3.0/mlflow/users/permissions/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/users/permissions/get`` (MLflow >= 3.13.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -274,7 +276,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> None:
         """Grant one user a permission on one resource.
 
-        ``POST /api/3.0/mlflow/users/permissions/grant`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/users/permissions/grant`` (MLflow >= 3.13.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -303,7 +305,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> ListUserPermissionsResponse:
         """List every grant a user holds through their roles.
 
-        ``GET /api/3.0/mlflow/users/permissions/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/users/permissions/list`` (MLflow >= 3.13.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -329,7 +331,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> None:
         """Withdraw a permission granted directly to one user.
 
-        ``POST /api/3.0/mlflow/users/permissions/revoke`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/users/permissions/revoke`` (MLflow >= 3.13.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -353,7 +355,7 @@ class AsyncUsersApi(AsyncClientBase):
     ) -> ListUserRolesResponse:
         """List the roles a user holds.
 
-        ``GET /api/3.0/mlflow/users/roles/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/users/roles/list`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

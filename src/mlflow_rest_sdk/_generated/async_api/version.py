@@ -30,7 +30,7 @@ class AsyncVersionApi(AsyncClientBase):
     ) -> str:
         """The MLflow version the server runs, as plain text.
 
-        ``GET /version`` (since MLflow None).
+        ``GET /version`` (MLflow >= 2.1.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(

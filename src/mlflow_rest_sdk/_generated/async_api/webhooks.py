@@ -54,7 +54,7 @@ class AsyncWebhooksApi(AsyncClientBase):
     ) -> ListWebhooksResponse:
         """List Webhooks.
 
-        ``GET /api/2.0/mlflow/webhooks`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/webhooks`` (MLflow >= 3.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -109,7 +109,7 @@ class AsyncWebhooksApi(AsyncClientBase):
     ) -> CreateWebhookResponse:
         """Create Webhook.
 
-        ``POST /api/2.0/mlflow/webhooks`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/webhooks`` (MLflow >= 3.3.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(
@@ -140,7 +140,7 @@ class AsyncWebhooksApi(AsyncClientBase):
     ) -> DeleteWebhookResponse:
         """Delete Webhook.
 
-        ``DELETE /api/2.0/mlflow/webhooks/{webhook_id}`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/webhooks/{webhook_id}`` (MLflow >= 3.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -164,7 +164,7 @@ class AsyncWebhooksApi(AsyncClientBase):
     ) -> GetWebhookResponse:
         """Get Webhook.
 
-        ``GET /api/2.0/mlflow/webhooks/{webhook_id}`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/webhooks/{webhook_id}`` (MLflow >= 3.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -194,7 +194,7 @@ class AsyncWebhooksApi(AsyncClientBase):
     ) -> UpdateWebhookResponse:
         """Update Webhook.
 
-        ``PATCH /api/2.0/mlflow/webhooks/{webhook_id}`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/webhooks/{webhook_id}`` (MLflow >= 3.3.0).
         Idempotent: retried on transient failures.
         """
         return await self._call(
@@ -227,7 +227,7 @@ class AsyncWebhooksApi(AsyncClientBase):
     ) -> TestWebhookResponse:
         """Test Webhook.
 
-        ``POST /api/2.0/mlflow/webhooks/{webhook_id}/test`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/webhooks/{webhook_id}/test`` (MLflow >= 3.3.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return await self._call(

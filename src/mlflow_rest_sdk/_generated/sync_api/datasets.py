@@ -71,7 +71,7 @@ class DatasetsApi(ClientBase):
     ) -> CreateDatasetResponse:
         """Create Evaluation Dataset.
 
-        ``POST /api/3.0/mlflow/datasets/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/datasets/create`` (MLflow >= 3.4.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -108,7 +108,7 @@ class DatasetsApi(ClientBase):
     ) -> SearchEvaluationDatasetsResponse:
         """Search Evaluation Datasets.
 
-        ``POST /api/3.0/mlflow/datasets/search`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/datasets/search`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -172,7 +172,7 @@ class DatasetsApi(ClientBase):
     ) -> DeleteDatasetResponse:
         """Delete Evaluation Dataset.
 
-        ``DELETE /api/3.0/mlflow/datasets/{dataset_id}`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/datasets/{dataset_id}`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -197,7 +197,7 @@ class DatasetsApi(ClientBase):
     ) -> GetDatasetResponse:
         """Get Evaluation Dataset.
 
-        ``GET /api/3.0/mlflow/datasets/{dataset_id}`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/datasets/{dataset_id}`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -222,7 +222,7 @@ class DatasetsApi(ClientBase):
     ) -> AddDatasetToExperimentsResponse:
         """Add Dataset to Experiments.
 
-        ``POST /api/3.0/mlflow/datasets/{dataset_id}/add-experiments`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/datasets/{dataset_id}/add-experiments`` (MLflow >= 3.7.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -246,7 +246,7 @@ class DatasetsApi(ClientBase):
     ) -> GetDatasetExperimentIdsResponse:
         """Get Evaluation Dataset Experiment IDs.
 
-        ``GET /api/3.0/mlflow/datasets/{dataset_id}/experiment-ids`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/datasets/{dataset_id}/experiment-ids`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -271,7 +271,7 @@ class DatasetsApi(ClientBase):
     ) -> DeleteDatasetRecordsResponse:
         """Delete Evaluation Dataset Records.
 
-        ``DELETE /api/3.0/mlflow/datasets/{dataset_id}/records`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/datasets/{dataset_id}/records`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -297,7 +297,7 @@ class DatasetsApi(ClientBase):
     ) -> GetDatasetRecordsResponse:
         """Get Evaluation Dataset Records.
 
-        ``GET /api/3.0/mlflow/datasets/{dataset_id}/records`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/datasets/{dataset_id}/records`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -323,7 +323,7 @@ class DatasetsApi(ClientBase):
     ) -> UpsertDatasetRecordsResponse:
         """Upsert Evaluation Dataset Records.
 
-        ``POST /api/3.0/mlflow/datasets/{dataset_id}/records`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/datasets/{dataset_id}/records`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -348,7 +348,7 @@ class DatasetsApi(ClientBase):
     ) -> RemoveDatasetFromExperimentsResponse:
         """Remove Dataset from Experiments.
 
-        ``POST /api/3.0/mlflow/datasets/{dataset_id}/remove-experiments`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/datasets/{dataset_id}/remove-experiments`` (MLflow >= 3.7.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -373,7 +373,7 @@ class DatasetsApi(ClientBase):
     ) -> SetDatasetTagsResponse:
         """Set Evaluation Dataset Tags.
 
-        ``PATCH /api/3.0/mlflow/datasets/{dataset_id}/tags`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/datasets/{dataset_id}/tags`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -398,7 +398,7 @@ class DatasetsApi(ClientBase):
     ) -> DeleteDatasetTagResponse:
         """Delete Evaluation Dataset Tag.
 
-        ``DELETE /api/3.0/mlflow/datasets/{dataset_id}/tags/{key}`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/datasets/{dataset_id}/tags/{key}`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -61,7 +61,7 @@ class ExperimentsApi(ClientBase):
     ) -> CreateExperimentResponse:
         """Create Experiment.
 
-        ``POST /api/2.0/mlflow/experiments/create`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/create`` (MLflow >= 2.0.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -85,7 +85,7 @@ class ExperimentsApi(ClientBase):
     ) -> DeleteExperimentResponse:
         """Delete Experiment.
 
-        ``POST /api/2.0/mlflow/experiments/delete`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/delete`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -110,7 +110,7 @@ class ExperimentsApi(ClientBase):
     ) -> DeleteExperimentTagResponse:
         """Delete Experiment Tag.
 
-        ``POST /api/2.0/mlflow/experiments/delete-experiment-tag`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/delete-experiment-tag`` (MLflow >= 3.2.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -134,7 +134,7 @@ class ExperimentsApi(ClientBase):
     ) -> GetExperimentResponse:
         """Get Experiment.
 
-        ``GET /api/2.0/mlflow/experiments/get`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/experiments/get`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -158,7 +158,7 @@ class ExperimentsApi(ClientBase):
     ) -> GetExperimentByNameResponse:
         """Get Experiment By Name.
 
-        ``GET /api/2.0/mlflow/experiments/get-by-name`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/experiments/get-by-name`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -182,7 +182,7 @@ class ExperimentsApi(ClientBase):
     ) -> RestoreExperimentResponse:
         """Restore Experiment.
 
-        ``POST /api/2.0/mlflow/experiments/restore`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/restore`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -210,7 +210,7 @@ class ExperimentsApi(ClientBase):
     ) -> SearchExperimentsResponse:
         """Search Experiments.
 
-        ``POST /api/2.0/mlflow/experiments/search`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/search`` (MLflow >= 2.0.0).
         ``max_results`` defaults to 1000 when not given.
         Idempotent: retried on transient failures.
         """
@@ -277,7 +277,7 @@ class ExperimentsApi(ClientBase):
     ) -> SetExperimentTagResponse:
         """Set Experiment Tag.
 
-        ``POST /api/2.0/mlflow/experiments/set-experiment-tag`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/set-experiment-tag`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -302,7 +302,7 @@ class ExperimentsApi(ClientBase):
     ) -> UpdateExperimentResponse:
         """Update Experiment.
 
-        ``POST /api/2.0/mlflow/experiments/update`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/experiments/update`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

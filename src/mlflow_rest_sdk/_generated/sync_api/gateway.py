@@ -126,7 +126,9 @@ class GatewayApi(ClientBase):
     ) -> CreateGatewayBudgetPolicyResponse:
         """Create Budget Policy.
 
-        ``POST /api/3.0/mlflow/gateway/budgets/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/budgets/create`` (MLflow >= 3.11.0).
+        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -158,7 +160,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewayBudgetPolicyResponse:
         """Delete Budget Policy.
 
-        ``DELETE /api/3.0/mlflow/gateway/budgets/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/budgets/delete`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -182,7 +184,7 @@ class GatewayApi(ClientBase):
     ) -> GetGatewayBudgetPolicyResponse:
         """Get Budget Policy.
 
-        ``GET /api/3.0/mlflow/gateway/budgets/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/budgets/get`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -207,7 +209,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewayBudgetPoliciesResponse:
         """List Budget Policies.
 
-        ``GET /api/3.0/mlflow/gateway/budgets/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/budgets/list`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -264,7 +266,9 @@ class GatewayApi(ClientBase):
     ) -> UpdateGatewayBudgetPolicyResponse:
         """Update Budget Policy.
 
-        ``POST /api/3.0/mlflow/gateway/budgets/update`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/budgets/update`` (MLflow >= 3.11.0).
+        Fields added later: ``target_value`` (MLflow >= 3.15.0); an older server ignores them
+        silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -294,7 +298,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewayBudgetWindowsResponse:
         """List Budget Windows.
 
-        ``GET /api/3.0/mlflow/gateway/budgets/windows`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/budgets/windows`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -321,7 +325,7 @@ class GatewayApi(ClientBase):
     ) -> CreateGatewayEndpointBindingResponse:
         """Create Endpoint Binding.
 
-        ``POST /api/3.0/mlflow/gateway/endpoints/bindings/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/endpoints/bindings/create`` (MLflow >= 3.8.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -352,7 +356,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewayEndpointBindingResponse:
         """Delete Endpoint Binding.
 
-        ``DELETE /api/3.0/mlflow/gateway/endpoints/bindings/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/endpoints/bindings/delete`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -382,7 +386,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewayEndpointBindingsResponse:
         """List Endpoint Bindings.
 
-        ``GET /api/3.0/mlflow/gateway/endpoints/bindings/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/endpoints/bindings/list`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -416,7 +420,10 @@ class GatewayApi(ClientBase):
     ) -> CreateGatewayEndpointResponse:
         """Create Gateway Endpoint.
 
-        ``POST /api/3.0/mlflow/gateway/endpoints/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/endpoints/create`` (MLflow >= 3.8.0).
+        Fields added later: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow
+        >= 3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >=
+        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server ignores them silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -448,7 +455,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewayEndpointResponse:
         """Delete Gateway Endpoint.
 
-        ``DELETE /api/3.0/mlflow/gateway/endpoints/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/endpoints/delete`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -473,7 +480,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewayEndpointTagResponse:
         """Gateway Delete Endpoint Tag.
 
-        ``DELETE /api/3.0/mlflow/gateway/endpoints/delete-tag`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/endpoints/delete-tag`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -498,7 +505,7 @@ class GatewayApi(ClientBase):
     ) -> GetGatewayEndpointResponse:
         """Get Gateway Endpoint.
 
-        ``GET /api/3.0/mlflow/gateway/endpoints/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/endpoints/get`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -523,7 +530,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewayEndpointsResponse:
         """List Gateway Endpoints.
 
-        ``GET /api/3.0/mlflow/gateway/endpoints/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/endpoints/list`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -549,7 +556,9 @@ class GatewayApi(ClientBase):
     ) -> AttachModelToGatewayEndpointResponse:
         """Attach Model to Endpoint.
 
-        ``POST /api/3.0/mlflow/gateway/endpoints/models/attach`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/endpoints/models/attach`` (MLflow >= 3.8.0).
+        Fields added later: ``model_config_`` (MLflow >= 3.9.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -574,7 +583,7 @@ class GatewayApi(ClientBase):
     ) -> DetachModelFromGatewayEndpointResponse:
         """Detach Model from Endpoint.
 
-        ``POST /api/3.0/mlflow/gateway/endpoints/models/detach`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/endpoints/models/detach`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -600,7 +609,7 @@ class GatewayApi(ClientBase):
     ) -> SetGatewayEndpointTagResponse:
         """Gateway Set Endpoint Tag.
 
-        ``POST /api/3.0/mlflow/gateway/endpoints/set-tag`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/endpoints/set-tag`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -631,7 +640,10 @@ class GatewayApi(ClientBase):
     ) -> UpdateGatewayEndpointResponse:
         """Update Gateway Endpoint.
 
-        ``POST /api/3.0/mlflow/gateway/endpoints/update`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/endpoints/update`` (MLflow >= 3.8.0).
+        Fields added later: ``model_configs`` (MLflow >= 3.9.0), ``routing_strategy`` (MLflow
+        >= 3.9.0), ``fallback_config`` (MLflow >= 3.9.0), ``experiment_id`` (MLflow >=
+        3.10.0), ``usage_tracking`` (MLflow >= 3.10.0); an older server ignores them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -666,7 +678,7 @@ class GatewayApi(ClientBase):
     ) -> AddGuardrailToEndpointResponse:
         """Add Guardrail to Endpoint.
 
-        ``POST /api/3.0/mlflow/gateway/guardrails/add-to-endpoint`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/guardrails/add-to-endpoint`` (MLflow >= 3.12.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -699,7 +711,7 @@ class GatewayApi(ClientBase):
     ) -> CreateGatewayGuardrailResponse:
         """Create Guardrail.
 
-        ``POST /api/3.0/mlflow/gateway/guardrails/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/guardrails/create`` (MLflow >= 3.12.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -730,7 +742,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewayGuardrailResponse:
         """Delete Guardrail.
 
-        ``DELETE /api/3.0/mlflow/gateway/guardrails/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/guardrails/delete`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -754,7 +766,7 @@ class GatewayApi(ClientBase):
     ) -> GetGatewayGuardrailResponse:
         """Get Guardrail.
 
-        ``GET /api/3.0/mlflow/gateway/guardrails/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/guardrails/get`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -779,7 +791,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewayGuardrailsResponse:
         """List Guardrails.
 
-        ``GET /api/3.0/mlflow/gateway/guardrails/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/guardrails/list`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -829,7 +841,7 @@ class GatewayApi(ClientBase):
     ) -> ListEndpointGuardrailConfigsResponse:
         """List Endpoint Guardrail Configs.
 
-        ``GET /api/3.0/mlflow/gateway/guardrails/list-for-endpoint`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/guardrails/list-for-endpoint`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -854,7 +866,7 @@ class GatewayApi(ClientBase):
     ) -> RemoveGuardrailFromEndpointResponse:
         """Remove Guardrail from Endpoint.
 
-        ``DELETE /api/3.0/mlflow/gateway/guardrails/remove-from-endpoint`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/guardrails/remove-from-endpoint`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -880,7 +892,7 @@ class GatewayApi(ClientBase):
     ) -> UpdateEndpointGuardrailConfigResponse:
         """Update Endpoint Guardrail Config.
 
-        ``PATCH /api/3.0/mlflow/gateway/guardrails/update-config`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/gateway/guardrails/update-config`` (MLflow >= 3.12.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -912,7 +924,7 @@ class GatewayApi(ClientBase):
     ) -> CreateGatewayModelDefinitionResponse:
         """Create Gateway Model Definition.
 
-        ``POST /api/3.0/mlflow/gateway/model-definitions/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/model-definitions/create`` (MLflow >= 3.8.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -942,7 +954,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewayModelDefinitionResponse:
         """Delete Gateway Model Definition.
 
-        ``DELETE /api/3.0/mlflow/gateway/model-definitions/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/model-definitions/delete`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -966,7 +978,7 @@ class GatewayApi(ClientBase):
     ) -> GetGatewayModelDefinitionResponse:
         """Get Gateway Model Definition.
 
-        ``GET /api/3.0/mlflow/gateway/model-definitions/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/model-definitions/get`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -991,7 +1003,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewayModelDefinitionsResponse:
         """List Gateway Model Definitions.
 
-        ``GET /api/3.0/mlflow/gateway/model-definitions/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/model-definitions/list`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -1020,7 +1032,7 @@ class GatewayApi(ClientBase):
     ) -> UpdateGatewayModelDefinitionResponse:
         """Update Gateway Model Definition.
 
-        ``POST /api/3.0/mlflow/gateway/model-definitions/update`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/model-definitions/update`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -1055,7 +1067,9 @@ class GatewayApi(ClientBase):
     ) -> CreateGatewaySecretResponse:
         """Create Gateway Secret.
 
-        ``POST /api/3.0/mlflow/gateway/secrets/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/secrets/create`` (MLflow >= 3.8.0).
+        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -1085,7 +1099,7 @@ class GatewayApi(ClientBase):
     ) -> DeleteGatewaySecretResponse:
         """Delete Gateway Secret.
 
-        ``DELETE /api/3.0/mlflow/gateway/secrets/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/gateway/secrets/delete`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -1110,7 +1124,7 @@ class GatewayApi(ClientBase):
     ) -> GetGatewaySecretInfoResponse:
         """Get Gateway Secret Info.
 
-        ``GET /api/3.0/mlflow/gateway/secrets/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/secrets/get`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -1134,7 +1148,7 @@ class GatewayApi(ClientBase):
     ) -> ListGatewaySecretInfosResponse:
         """List Gateway Secrets.
 
-        ``GET /api/3.0/mlflow/gateway/secrets/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/gateway/secrets/list`` (MLflow >= 3.8.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -1161,7 +1175,9 @@ class GatewayApi(ClientBase):
     ) -> UpdateGatewaySecretResponse:
         """Update Gateway Secret.
 
-        ``POST /api/3.0/mlflow/gateway/secrets/update`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/gateway/secrets/update`` (MLflow >= 3.8.0).
+        Fields added later: ``auth_config`` (MLflow >= 3.9.0); an older server ignores them
+        silently.
         Idempotent: retried on transient failures.
         """
         return self._call(

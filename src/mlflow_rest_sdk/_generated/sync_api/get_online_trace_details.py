@@ -43,7 +43,8 @@ class GetOnlineTraceDetailsApi(ClientBase):
     ) -> GetOnlineTraceDetailsResponse:
         """Get Online Trace Details.
 
-        ``GET /api/2.0/mlflow/get-online-trace-details`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/get-online-trace-details`` (declared by the protos, but no
+        MLflow release up to 3.17.2 serves it: 404).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -30,7 +30,7 @@ class HealthApi(ClientBase):
     ) -> str:
         """Check that the server is up; it answers the plain text OK.
 
-        ``GET /health`` (since MLflow None).
+        ``GET /health`` (MLflow >= 2.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

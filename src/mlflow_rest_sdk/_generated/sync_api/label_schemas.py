@@ -58,7 +58,7 @@ class LabelSchemasApi(ClientBase):
     ) -> CreateLabelSchemaResponse:
         """Create a label schema.
 
-        ``POST /api/3.0/mlflow/label-schemas/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/label-schemas/create`` (MLflow >= 3.14.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -89,7 +89,7 @@ class LabelSchemasApi(ClientBase):
     ) -> DeleteLabelSchemaResponse:
         """Delete a label schema.
 
-        ``DELETE /api/3.0/mlflow/label-schemas/delete`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/label-schemas/delete`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -113,7 +113,7 @@ class LabelSchemasApi(ClientBase):
     ) -> GetLabelSchemaResponse:
         """Get a label schema by ID.
 
-        ``GET /api/3.0/mlflow/label-schemas/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/label-schemas/get`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -138,7 +138,7 @@ class LabelSchemasApi(ClientBase):
     ) -> GetLabelSchemaByNameResponse:
         """Get a label schema by name.
 
-        ``GET /api/3.0/mlflow/label-schemas/get-by-name`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/label-schemas/get-by-name`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -164,7 +164,7 @@ class LabelSchemasApi(ClientBase):
     ) -> ListLabelSchemasResponse:
         """List label schemas.
 
-        ``GET /api/3.0/mlflow/label-schemas/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/label-schemas/list`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -219,7 +219,7 @@ class LabelSchemasApi(ClientBase):
     ) -> UpdateLabelSchemaResponse:
         """Update a label schema.
 
-        ``PATCH /api/3.0/mlflow/label-schemas/update`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/label-schemas/update`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -68,7 +68,7 @@ class LoggedModelsApi(ClientBase):
     ) -> CreateLoggedModelResponse:
         """Create Logged Model.
 
-        ``POST /api/2.0/mlflow/logged-models`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/logged-models`` (MLflow >= 3.0.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -104,7 +104,7 @@ class LoggedModelsApi(ClientBase):
     ) -> SearchLoggedModelsResponse:
         """Search LoggedModels.
 
-        ``POST /api/2.0/mlflow/logged-models/search`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/logged-models/search`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -171,7 +171,7 @@ class LoggedModelsApi(ClientBase):
     ) -> DeleteLoggedModelResponse:
         """Delete a Logged Model.
 
-        ``DELETE /api/2.0/mlflow/logged-models/{model_id}`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/logged-models/{model_id}`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -195,7 +195,7 @@ class LoggedModelsApi(ClientBase):
     ) -> GetLoggedModelResponse:
         """Get Logged Model.
 
-        ``GET /api/2.0/mlflow/logged-models/{model_id}`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/logged-models/{model_id}`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -220,7 +220,7 @@ class LoggedModelsApi(ClientBase):
     ) -> FinalizeLoggedModelResponse:
         """Finalize Logged Model.
 
-        ``PATCH /api/2.0/mlflow/logged-models/{model_id}`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/logged-models/{model_id}`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -246,8 +246,8 @@ class LoggedModelsApi(ClientBase):
     ) -> ListLoggedModelArtifactsResponse:
         """List Artifacts for Logged Models.
 
-        ``GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories`` (since MLflow
-        2.0).
+        ``GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/directories`` (MLflow >=
+        3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -303,7 +303,7 @@ class LoggedModelsApi(ClientBase):
     ) -> LogLoggedModelParamsRequestResponse:
         """Log Logged Model Params.
 
-        ``POST /api/2.0/mlflow/logged-models/{model_id}/params`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/logged-models/{model_id}/params`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -328,7 +328,7 @@ class LoggedModelsApi(ClientBase):
     ) -> SetLoggedModelTagsResponse:
         """Set Logged Model Tag.
 
-        ``PATCH /api/2.0/mlflow/logged-models/{model_id}/tags`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/logged-models/{model_id}/tags`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -353,7 +353,7 @@ class LoggedModelsApi(ClientBase):
     ) -> DeleteLoggedModelTagResponse:
         """Delete Logged Model Tag.
 
-        ``DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/logged-models/{model_id}/tags/{tag_key}`` (MLflow >= 3.0.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -47,7 +47,9 @@ class MetricsApi(ClientBase):
     ) -> GetMetricHistoryResponse:
         """Get Metric History.
 
-        ``GET /api/2.0/mlflow/metrics/get-history`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/metrics/get-history`` (MLflow >= 2.0.0).
+        Fields added later: ``page_token`` (MLflow >= 2.1.0), ``max_results`` (MLflow >=
+        2.1.0); an older server ignores them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -115,7 +117,7 @@ class MetricsApi(ClientBase):
     ) -> GetMetricHistoryBulkIntervalResponse:
         """GetMetricHistoryBulkInterval.
 
-        ``GET /api/2.0/mlflow/metrics/get-history-bulk-interval`` (since MLflow 2.11).
+        ``GET /api/2.0/mlflow/metrics/get-history-bulk-interval`` (MLflow >= 2.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

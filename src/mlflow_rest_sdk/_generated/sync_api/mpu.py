@@ -47,7 +47,7 @@ class MpuApi(ClientBase):
     ) -> AbortMultipartUploadResponse:
         """Abort an Artifact Multipart Upload.
 
-        ``POST /api/2.0/mlflow-artifacts/mpu/abort/{artifact_path}`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow-artifacts/mpu/abort/{artifact_path}`` (MLflow >= 2.9.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -75,7 +75,7 @@ class MpuApi(ClientBase):
     ) -> CompleteMultipartUploadResponse:
         """Complete an Artifact Multipart Upload.
 
-        ``POST /api/2.0/mlflow-artifacts/mpu/complete/{artifact_path}`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow-artifacts/mpu/complete/{artifact_path}`` (MLflow >= 2.9.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -102,7 +102,7 @@ class MpuApi(ClientBase):
     ) -> CreateMultipartUploadResponse:
         """Create an Artifact Multipart Upload.
 
-        ``POST /api/2.0/mlflow-artifacts/mpu/create/{artifact_path}`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow-artifacts/mpu/create/{artifact_path}`` (MLflow >= 2.9.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

@@ -36,7 +36,7 @@ class PresignedApi(ClientBase):
     ) -> GetPresignedDownloadUrlResponse:
         """Get Presigned URL for Multipart Download.
 
-        ``GET /api/2.0/mlflow-artifacts/presigned/{artifact_path}`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow-artifacts/presigned/{artifact_path}`` (MLflow >= 3.11.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -53,7 +53,7 @@ class PromptOptimizationApi(ClientBase):
     ) -> CreatePromptOptimizationJobResponse:
         """Create Prompt Optimization Job.
 
-        ``POST /api/3.0/mlflow/prompt-optimization/jobs`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/prompt-optimization/jobs`` (MLflow >= 3.10.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -82,7 +82,7 @@ class PromptOptimizationApi(ClientBase):
     ) -> SearchPromptOptimizationJobsResponse:
         """Search Prompt Optimization Jobs.
 
-        ``POST /api/3.0/mlflow/prompt-optimization/jobs/search`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/prompt-optimization/jobs/search`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -106,7 +106,7 @@ class PromptOptimizationApi(ClientBase):
     ) -> DeletePromptOptimizationJobResponse:
         """Delete Prompt Optimization Job.
 
-        ``DELETE /api/3.0/mlflow/prompt-optimization/jobs/{job_id}`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/prompt-optimization/jobs/{job_id}`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -130,7 +130,7 @@ class PromptOptimizationApi(ClientBase):
     ) -> GetPromptOptimizationJobResponse:
         """Get Prompt Optimization Job.
 
-        ``GET /api/3.0/mlflow/prompt-optimization/jobs/{job_id}`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/prompt-optimization/jobs/{job_id}`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -154,7 +154,7 @@ class PromptOptimizationApi(ClientBase):
     ) -> CancelPromptOptimizationJobResponse:
         """Cancel Prompt Optimization Job.
 
-        ``POST /api/3.0/mlflow/prompt-optimization/jobs/{job_id}/cancel`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/prompt-optimization/jobs/{job_id}/cancel`` (MLflow >= 3.10.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(

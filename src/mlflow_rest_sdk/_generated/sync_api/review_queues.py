@@ -70,7 +70,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> CreateReviewQueueResponse:
         """Create a review queue.
 
-        ``POST /api/3.0/mlflow/review-queues/create`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/create`` (MLflow >= 3.14.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -101,7 +101,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> DeleteReviewQueueResponse:
         """Delete a review queue.
 
-        ``POST /api/3.0/mlflow/review-queues/delete`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/delete`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -125,7 +125,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> GetReviewQueueResponse:
         """Get a review queue.
 
-        ``GET /api/3.0/mlflow/review-queues/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/review-queues/get`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -150,7 +150,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> GetReviewQueueByNameResponse:
         """Get a review queue by name.
 
-        ``GET /api/3.0/mlflow/review-queues/get-by-name`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/review-queues/get-by-name`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -176,7 +176,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> GetOrCreateUserQueueResponse:
         """Get or create a user review queue.
 
-        ``POST /api/3.0/mlflow/review-queues/get-or-create-user`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/get-or-create-user`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -202,7 +202,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> AddItemsToReviewQueueResponse:
         """Add items to a review queue.
 
-        ``POST /api/3.0/mlflow/review-queues/items/add`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/items/add`` (MLflow >= 3.14.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -229,7 +229,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> ListReviewQueueItemsResponse:
         """List review queue items.
 
-        ``GET /api/3.0/mlflow/review-queues/items/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/review-queues/items/list`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -287,7 +287,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> RemoveItemsFromReviewQueueResponse:
         """Remove items from a review queue.
 
-        ``POST /api/3.0/mlflow/review-queues/items/remove`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/items/remove`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -314,7 +314,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> SetReviewQueueItemStatusResponse:
         """Set review queue item status.
 
-        ``POST /api/3.0/mlflow/review-queues/items/set-status`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/items/set-status`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -347,7 +347,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> ListReviewQueuesResponse:
         """List review queues.
 
-        ``GET /api/3.0/mlflow/review-queues/list`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/review-queues/list`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -417,7 +417,7 @@ class ReviewQueuesApi(ClientBase):
     ) -> UpdateReviewQueueResponse:
         """Update a review queue.
 
-        ``POST /api/3.0/mlflow/review-queues/update`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/review-queues/update`` (MLflow >= 3.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -40,7 +40,8 @@ class SearchDatasetsApi(ClientBase):
     ) -> SearchDatasetsResponse:
         """SearchDatasets.
 
-        ``POST /api/2.0mlflow/experiments/search-datasets`` (since MLflow 2.0).
+        ``POST /api/2.0mlflow/experiments/search-datasets`` (declared by the protos, but no
+        MLflow release up to 3.17.2 serves it: 404).
         The proto path lacks its leading slash, so the server serves it glued to the prefix
         (/api/2.0mlflow/experiments/search-datasets); the client calls what the server serves.
         Idempotent: retried on transient failures.

@@ -102,7 +102,7 @@ class TracesApi(ClientBase):
     ) -> SearchTracesResponse:
         """Search Traces.
 
-        ``GET /api/2.0/mlflow/traces`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/traces`` (MLflow >= 2.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -169,7 +169,7 @@ class TracesApi(ClientBase):
     ) -> StartTraceResponse:
         """Start Trace.
 
-        ``POST /api/2.0/mlflow/traces`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/traces`` (MLflow >= 2.14.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -201,7 +201,7 @@ class TracesApi(ClientBase):
     ) -> DeleteTracesResponse:
         """Delete Traces.
 
-        ``POST /api/2.0/mlflow/traces/delete-traces`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/traces/delete-traces`` (MLflow >= 2.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -232,7 +232,7 @@ class TracesApi(ClientBase):
     ) -> LinkPromptsToTraceResponse:
         """Link Prompts to Trace.
 
-        ``POST /api/2.0/mlflow/traces/link-prompts`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/traces/link-prompts`` (MLflow >= 3.7.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -257,7 +257,7 @@ class TracesApi(ClientBase):
     ) -> LinkTracesToRunResponse:
         """Link Traces to Run.
 
-        ``POST /api/2.0/mlflow/traces/link-to-run`` (since MLflow 2.0).
+        ``POST /api/2.0/mlflow/traces/link-to-run`` (MLflow >= 3.3.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -285,7 +285,7 @@ class TracesApi(ClientBase):
     ) -> EndTraceResponse:
         """End Trace.
 
-        ``PATCH /api/2.0/mlflow/traces/{request_id}`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/traces/{request_id}`` (MLflow >= 2.14.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -315,7 +315,7 @@ class TracesApi(ClientBase):
     ) -> GetTraceInfoResponse:
         """Get TraceInfo.
 
-        ``GET /api/2.0/mlflow/traces/{request_id}/info`` (since MLflow 2.0).
+        ``GET /api/2.0/mlflow/traces/{request_id}/info`` (MLflow >= 2.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -340,7 +340,7 @@ class TracesApi(ClientBase):
     ) -> DeleteTraceTagResponse:
         """Delete Trace Tag.
 
-        ``DELETE /api/2.0/mlflow/traces/{request_id}/tags`` (since MLflow 2.0).
+        ``DELETE /api/2.0/mlflow/traces/{request_id}/tags`` (MLflow >= 2.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -366,7 +366,7 @@ class TracesApi(ClientBase):
     ) -> SetTraceTagResponse:
         """Set Trace Tag.
 
-        ``PATCH /api/2.0/mlflow/traces/{request_id}/tags`` (since MLflow 2.0).
+        ``PATCH /api/2.0/mlflow/traces/{request_id}/tags`` (MLflow >= 2.14.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -390,7 +390,7 @@ class TracesApi(ClientBase):
     ) -> StartTraceV3Response:
         """StartTraceV3.
 
-        ``POST /api/3.0/mlflow/traces`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces`` (MLflow >= 3.2.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -415,7 +415,9 @@ class TracesApi(ClientBase):
     ) -> BatchGetTracesResponse:
         """Get Traces.
 
-        ``GET /api/3.0/mlflow/traces/batchGet`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/traces/batchGet`` (MLflow >= 3.6.0).
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -440,7 +442,9 @@ class TracesApi(ClientBase):
     ) -> BatchGetTraceInfosResponse:
         """Batch Get Trace Infos.
 
-        ``POST /api/3.0/mlflow/traces/batchGetInfos`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces/batchGetInfos`` (MLflow >= 3.11.0).
+        Fields added later: ``experiment_ids`` (MLflow >= 3.17.0); an older server ignores
+        them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -467,7 +471,7 @@ class TracesApi(ClientBase):
     ) -> CalculateTraceFilterCorrelationResponse:
         """Calculate Trace Filter Correlation.
 
-        ``POST /api/3.0/mlflow/traces/calculate-filter-correlation`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces/calculate-filter-correlation`` (MLflow >= 3.4.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -499,7 +503,7 @@ class TracesApi(ClientBase):
     ) -> DeleteTracesV3Response:
         """Delete Traces V3.
 
-        ``POST /api/3.0/mlflow/traces/delete-traces`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces/delete-traces`` (MLflow >= 3.3.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -529,7 +533,7 @@ class TracesApi(ClientBase):
     ) -> GetTraceResponse:
         """Get Trace v3.
 
-        ``GET /api/3.0/mlflow/traces/get`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/traces/get`` (MLflow >= 3.7.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -563,7 +567,7 @@ class TracesApi(ClientBase):
     ) -> QueryTraceMetricsResponse:
         """Query Trace Metrics.
 
-        ``POST /api/3.0/mlflow/traces/metrics`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces/metrics`` (MLflow >= 3.9.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -649,7 +653,7 @@ class TracesApi(ClientBase):
     ) -> SearchTracesV3Response:
         """Search Traces V3.
 
-        ``POST /api/3.0/mlflow/traces/search`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces/search`` (MLflow >= 3.2.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -713,7 +717,7 @@ class TracesApi(ClientBase):
     ) -> GetTraceInfoV3Response:
         """Get TraceInfo v3.
 
-        ``GET /api/3.0/mlflow/traces/{trace_id}`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/traces/{trace_id}`` (MLflow >= 3.2.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -737,7 +741,7 @@ class TracesApi(ClientBase):
     ) -> CreateAssessmentResponse:
         """Create an assessment of a trace or a span within the trace.
 
-        ``POST /api/3.0/mlflow/traces/{trace_id}/assessments`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/traces/{trace_id}/assessments`` (MLflow >= 3.2.0).
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -762,8 +766,8 @@ class TracesApi(ClientBase):
     ) -> DeleteAssessmentResponse:
         """Delete Assessment.
 
-        ``DELETE /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (since MLflow
-        3.0).
+        ``DELETE /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (MLflow >=
+        3.2.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -788,8 +792,8 @@ class TracesApi(ClientBase):
     ) -> GetAssessmentRequestResponse:
         """Get Assessment.
 
-        ``GET /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (since MLflow
-        3.0).
+        ``GET /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (MLflow >=
+        3.2.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -816,8 +820,8 @@ class TracesApi(ClientBase):
     ) -> UpdateAssessmentResponse:
         """Update an existing assessment on a trace.
 
-        ``PATCH /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (since MLflow
-        3.0).
+        ``PATCH /api/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}`` (MLflow >=
+        3.2.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -843,7 +847,9 @@ class TracesApi(ClientBase):
     ) -> DeleteTraceTagV3Response:
         """Delete Trace Tag V3.
 
-        ``DELETE /api/3.0/mlflow/traces/{trace_id}/tags`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/traces/{trace_id}/tags`` (MLflow >= 3.3.0).
+        Fields added later: ``trace_id`` (MLflow >= 3.7.0); an older server ignores them
+        silently.
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -869,7 +875,7 @@ class TracesApi(ClientBase):
     ) -> SetTraceTagV3Response:
         """Set Trace Tag V3.
 
-        ``PATCH /api/3.0/mlflow/traces/{trace_id}/tags`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/traces/{trace_id}/tags`` (MLflow >= 3.3.0).
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -45,7 +45,7 @@ class WorkspacesApi(ClientBase):
     ) -> ListWorkspacesResponse:
         """List Workspaces.
 
-        ``GET /api/3.0/mlflow/workspaces`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/workspaces`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -72,7 +72,9 @@ class WorkspacesApi(ClientBase):
     ) -> CreateWorkspaceResponse:
         """Create Workspace.
 
-        ``POST /api/3.0/mlflow/workspaces`` (since MLflow 3.0).
+        ``POST /api/3.0/mlflow/workspaces`` (MLflow >= 3.10.0).
+        Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
+        ignores them silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -101,7 +103,7 @@ class WorkspacesApi(ClientBase):
     ) -> DeleteWorkspaceResponse:
         """Delete Workspace.
 
-        ``DELETE /api/3.0/mlflow/workspaces/{workspace_name}`` (since MLflow 3.0).
+        ``DELETE /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -125,7 +127,7 @@ class WorkspacesApi(ClientBase):
     ) -> GetWorkspaceResponse:
         """Get Workspace.
 
-        ``GET /api/3.0/mlflow/workspaces/{workspace_name}`` (since MLflow 3.0).
+        ``GET /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
         Idempotent: retried on transient failures.
         """
         return self._call(
@@ -152,7 +154,9 @@ class WorkspacesApi(ClientBase):
     ) -> UpdateWorkspaceResponse:
         """Update Workspace.
 
-        ``PATCH /api/3.0/mlflow/workspaces/{workspace_name}`` (since MLflow 3.0).
+        ``PATCH /api/3.0/mlflow/workspaces/{workspace_name}`` (MLflow >= 3.10.0).
+        Fields added later: ``trace_archival_config`` (MLflow >= 3.13.0); an older server
+        ignores them silently.
         Idempotent: retried on transient failures.
         """
         return self._call(

@@ -30,7 +30,7 @@ class AsyncPingApi(AsyncClientBase):
     ) -> str:
         """Liveness check.
 
-        ``GET /ping`` (since MLflow 2.0).
+        ``GET /ping``.
         Answers plain text.
         Idempotent: retried on transient failures.
         """

@@ -37,7 +37,8 @@ class AsyncTinyArtifactsApi(AsyncClientBase):
     ) -> PutBlobResponse:
         """Put Blob.
 
-        ``PUT /api/2.0/tiny-artifacts/{blob_path}`` (since MLflow 2.0).
+        ``PUT /api/2.0/tiny-artifacts/{blob_path}`` (declared by the protos, but no MLflow
+        release up to 0.0.1 serves it: 404).
         Idempotent: retried on transient failures.
         """
         return await self._call(

@@ -40,7 +40,8 @@ class GadgetsApi(ClientBase):
     ) -> ListGadgetsResponse:
         """List Gadgets.
 
-        ``GET /api/2.0/tiny/gadgets/list`` (since MLflow 2.0).
+        ``GET /api/2.0/tiny/gadgets/list`` (declared by the protos, but no MLflow release up
+        to 0.0.1 serves it: 404).
         Shares Widget with the widgets routes, so Widget (and Shape) go to the common module.
         Idempotent: retried on transient failures.
         """

@@ -30,7 +30,7 @@ class PingApi(ClientBase):
     ) -> str:
         """Liveness check.
 
-        ``GET /ping`` (since MLflow 2.0).
+        ``GET /ping``.
         Answers plain text.
         Idempotent: retried on transient failures.
         """

@@ -56,7 +56,9 @@ class WidgetsApi(ClientBase):
     ) -> CreateWidgetResponse:
         """Create Widget.
 
-        ``POST /api/2.0/tiny/widgets/create`` (since MLflow 2.0).
+        ``POST /api/2.0/tiny/widgets/create`` (MLflow >= 0.0.0).
+        Fields added later: ``extra`` (MLflow >= 0.0.1); an older server ignores them
+        silently.
         Not idempotent: retried only when the server cannot have acted.
         """
         return self._call(
@@ -94,7 +96,8 @@ class WidgetsApi(ClientBase):
     ) -> SearchWidgetsResponse:
         """Search Widgets.
 
-        ``POST /api/2.0/tiny/widgets/search`` (since MLflow 2.0).
+        ``POST /api/2.0/tiny/widgets/search`` (declared by the protos, but no MLflow release
+        up to 0.0.1 serves it: 404).
         ``max_results`` defaults to 50 when not given.
         Idempotent: retried on transient failures.
         """
@@ -147,7 +150,8 @@ class WidgetsApi(ClientBase):
     ) -> GetWidgetResponse:
         """Get Widget.
 
-        ``GET /api/3.0/tiny/widgets/{widget_id}`` (since MLflow 3.0).
+        ``GET /api/3.0/tiny/widgets/{widget_id}`` (declared by the protos, but no MLflow
+        release up to 0.0.1 serves it: 404).
         Deprecated by MLflow: prefer its replacement where one exists.
         Idempotent: retried on transient failures.
         """
