@@ -55,6 +55,7 @@ NAME_REPLACEMENTS: dict[str, str] = {
     "fan_out_async": "fan_out_sync",
     "offloaded_chunks_async": "offloaded_chunks_sync",
     "async_client": "sync_client",
+    "pause_async": "pause_sync",
     # Modules of a hand-written pair named by their world (``batching/async_run_logger.py``).
     "async_run_logger": "run_logger",
 }

@@ -1,5 +1,6 @@
-"""Entities shaped like ``mlflow.entities`` (tracking): ``from mlflow_rest_sdk.compat.entities
-import Metric, Param, RunTag`` where MLflow code imports them from ``mlflow.entities``.
+"""Entities shaped like ``mlflow.entities`` (tracking, model registry, logged models, webhooks):
+``from mlflow_rest_sdk.compat.entities import Metric, Param, RunTag`` where MLflow code imports
+them from ``mlflow.entities`` (or ``mlflow.entities.model_registry``).
 
 Plain Python classes: importing them loads neither pydantic nor an HTTP library.
 """
@@ -8,7 +9,21 @@ from mlflow_rest_sdk.compat.entities.experiment import Experiment
 from mlflow_rest_sdk.compat.entities.file_info import FileInfo
 from mlflow_rest_sdk.compat.entities.key_value import ExperimentTag, InputTag, Param, RunTag
 from mlflow_rest_sdk.compat.entities.lifecycle_stage import LifecycleStage
+from mlflow_rest_sdk.compat.entities.logged_model import (
+    LoggedModel,
+    LoggedModelParameter,
+    LoggedModelStatus,
+    LoggedModelTag,
+)
 from mlflow_rest_sdk.compat.entities.metric import Metric
+from mlflow_rest_sdk.compat.entities.model_registry import (
+    ModelVersion,
+    ModelVersionStatus,
+    ModelVersionTag,
+    RegisteredModel,
+    RegisteredModelAlias,
+    RegisteredModelTag,
+)
 from mlflow_rest_sdk.compat.entities.paged_list import PagedList
 from mlflow_rest_sdk.compat.entities.run import Run
 from mlflow_rest_sdk.compat.entities.run_data import RunData
@@ -22,6 +37,12 @@ from mlflow_rest_sdk.compat.entities.run_inputs import (
 from mlflow_rest_sdk.compat.entities.run_outputs import LoggedModelOutput, RunOutputs
 from mlflow_rest_sdk.compat.entities.run_status import RunStatus
 from mlflow_rest_sdk.compat.entities.view_type import ViewType
+from mlflow_rest_sdk.compat.entities.webhook import (
+    Webhook,
+    WebhookEvent,
+    WebhookStatus,
+    WebhookTestResult,
+)
 
 __all__ = [
     "Dataset",
@@ -31,11 +52,21 @@ __all__ = [
     "FileInfo",
     "InputTag",
     "LifecycleStage",
+    "LoggedModel",
     "LoggedModelInput",
     "LoggedModelOutput",
+    "LoggedModelParameter",
+    "LoggedModelStatus",
+    "LoggedModelTag",
     "Metric",
+    "ModelVersion",
+    "ModelVersionStatus",
+    "ModelVersionTag",
     "PagedList",
     "Param",
+    "RegisteredModel",
+    "RegisteredModelAlias",
+    "RegisteredModelTag",
     "Run",
     "RunData",
     "RunInfo",
@@ -44,4 +75,8 @@ __all__ = [
     "RunStatus",
     "RunTag",
     "ViewType",
+    "Webhook",
+    "WebhookEvent",
+    "WebhookStatus",
+    "WebhookTestResult",
 ]
