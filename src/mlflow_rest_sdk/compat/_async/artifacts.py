@@ -9,6 +9,8 @@ from downloads.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,22 @@ def _destination(dst_path: str | None) -> Path:
     return destination
 
 
+def settle(downloaded: Path, staging: Path, destination: Path) -> Path:
+    """Move a download out of its staging folder to ``destination/<its last name>`` (into
+    ``destination`` itself for the whole tree), replacing files and merging folders, as
+    MLflow's downloads overwrite what is there."""
+    if downloaded == staging:  # the whole tree
+        for entry in staging.iterdir():
+            settle(entry, staging, destination)
+        return destination
+    target = destination / downloaded.name
+    if downloaded.is_dir():
+        shutil.copytree(downloaded, target, dirs_exist_ok=True)
+    else:
+        os.replace(downloaded, target)
+    return target
+
+
 class AsyncArtifactsMixin(AsyncRunLoggingMixin):
     """A run's artifacts, with MLflow's arguments and returns."""
 
@@ -84,11 +102,21 @@ class AsyncArtifactsMixin(AsyncRunLoggingMixin):
 
     async def download_artifacts(self, run_id: str, path: str, dst_path: str | None = None) -> str:
         """Download the artifact file or folder ``path`` ("" for all) into ``dst_path`` (an
-        existing folder; a new temporary one when None); returns the local path written."""
+        existing folder; a new temporary one when None); returns the local path written.
+
+        As in MLflow, the download lands under its last name: ``path="notes/readme.txt"``
+        writes ``dst_path/readme.txt``, ``path=""`` writes the whole tree into ``dst_path``.
+        It is fetched into a staging folder inside ``dst_path`` first, so a failed download
+        leaves no partial files at the target.
+        """
         destination = _destination(dst_path)
-        with mlflow_errors():
-            downloaded = await self._rest.download_artifacts(run_id, path, destination)
-        return str(downloaded.path)
+        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=destination))
+        try:
+            with mlflow_errors():
+                downloaded = await self._rest.download_artifacts(run_id, path, staging)
+            return str(settle(downloaded.path, staging, destination))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     async def _log_rendered(self, run_id: str, artifact_file: str, write: Any) -> None:
         """Write a file with ``write(path)`` in a temporary folder, then upload it as
