@@ -16,7 +16,11 @@ from typing import Any
 
 from mlflow_rest_sdk.compat.entities.run_status import RunStatus
 from mlflow_rest_sdk.compat.entities.view_type import ViewType
-from mlflow_rest_sdk.compat.exceptions import MlflowException
+from mlflow_rest_sdk.compat.exceptions import (
+    InvalidArgumentType,
+    InvalidArgumentValue,
+    MlflowException,
+)
 
 __all__ = [
     "async_logging_requested",
@@ -50,7 +54,7 @@ def view_type_name(view_type: int | str) -> str:
     else:
         member = None
     if member is None:
-        raise MlflowException.invalid_parameter_value(
+        raise InvalidArgumentValue(
             f"Invalid view type {view_type!r}: use ViewType.ACTIVE_ONLY, DELETED_ONLY or ALL"
         )
     return member.name
@@ -85,7 +89,7 @@ def metric_value(value: Any) -> float:
     try:
         return float(candidate)
     except (TypeError, ValueError):
-        raise MlflowException.invalid_parameter_value(
+        raise InvalidArgumentType(
             f"Got invalid value {value!r} for metric: a metric value must be a number"
         ) from None
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ERROR_CODE_TO_HTTP_STATUS",
     "HTTP_STATUS_TO_ERROR_CODE",
+    "InvalidArgumentType",
+    "InvalidArgumentValue",
     "MlflowException",
     "RestException",
 ]
@@ -117,3 +119,22 @@ class RestException(MlflowException):
         message = json.get("message", f"Response: {json}")
         super().__init__(f"{code}: {message}", error_code=str(code))
         self.json = json
+
+
+class InvalidArgumentType(MlflowException, TypeError):
+    """An argument of the wrong type, refused before sending (``INVALID_PARAMETER_VALUE``).
+
+    Where MLflow's client lets Python raise a ``TypeError`` (a metric value ``"high"``), this
+    is one too, so ``except TypeError`` and ``except MlflowException`` both catch it.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, error_code="INVALID_PARAMETER_VALUE")
+
+
+class InvalidArgumentValue(MlflowException, ValueError):
+    """An argument of the right type but a wrong value (a view type ``7``), refused before
+    sending; a ``ValueError`` too, as MLflow's client raises for it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, error_code="INVALID_PARAMETER_VALUE")
