@@ -1,6 +1,6 @@
-"""Artifacts, differentially: files, folders, text, dicts, figures and images logged through
-MLflow's client and the compat client; the same listings and downloads, and the same bytes
-stored (read back by MLflow's client for both sides)."""
+"""Artifacts, differentially: files, folders, streams, text, dicts, figures and images logged
+through MLflow's client and the compat client; the same listings and downloads, and the same
+bytes stored (read back by MLflow's client for both sides)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ def artifact_scenario(side: Side, inputs: Path, scratch: Path) -> None:
     record("log_artifacts", client.log_artifacts(run_id, str(inputs / "tree"), "tree"))
     record("log_artifacts, at the root", client.log_artifacts(run_id, str(inputs / "tree")))
     record("log_text", client.log_text(run_id, "héllo\nwater", "notes/readme.txt"))
+    with (inputs / "weights.bin").open("rb") as stream:
+        record("log_stream", client.log_stream(run_id, stream, "streams/weights.bin"))
     config = {"depth": 6, "rates": [0.1, 0.01], "when": Path("/x")}
     record("log_dict, json", client.log_dict(run_id, config, "config.json"))
     record("log_dict, yaml", client.log_dict(run_id, {"depth": 6, "tags": ["a"]}, "cfg/c.yaml"))

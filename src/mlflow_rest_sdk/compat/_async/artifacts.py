@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mlflow_rest_sdk.compat._arguments import now_ms
 from mlflow_rest_sdk.compat._async.run_logging import AsyncRunLoggingMixin
@@ -132,6 +132,15 @@ class AsyncArtifactsMixin(AsyncRunLoggingMixin):
         await self._log_rendered(
             run_id, artifact_file, lambda path: path.write_text(text, encoding="utf-8")
         )
+
+    async def log_stream(self, run_id: str, stream: BinaryIO, artifact_file: str) -> None:
+        """Save what a binary stream holds (read to its end) as the artifact ``artifact_file``."""
+
+        def write(path: Path) -> None:
+            with path.open("wb") as file:
+                shutil.copyfileobj(stream, file)
+
+        await self._log_rendered(run_id, artifact_file, write)
 
     async def log_dict(self, run_id: str, dictionary: dict[str, Any], artifact_file: str) -> None:
         """Save a dict as JSON, or as YAML when ``artifact_file`` ends in ``.yml``/``.yaml``."""

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mlflow_rest_sdk.compat._arguments import now_ms
 from mlflow_rest_sdk.compat._errors import mlflow_errors
@@ -130,6 +130,15 @@ class ArtifactsMixin(RunLoggingMixin):
         self._log_rendered(
             run_id, artifact_file, lambda path: path.write_text(text, encoding="utf-8")
         )
+
+    def log_stream(self, run_id: str, stream: BinaryIO, artifact_file: str) -> None:
+        """Save what a binary stream holds (read to its end) as the artifact ``artifact_file``."""
+
+        def write(path: Path) -> None:
+            with path.open("wb") as file:
+                shutil.copyfileobj(stream, file)
+
+        self._log_rendered(run_id, artifact_file, write)
 
     def log_dict(self, run_id: str, dictionary: dict[str, Any], artifact_file: str) -> None:
         """Save a dict as JSON, or as YAML when ``artifact_file`` ends in ``.yml``/``.yaml``."""
