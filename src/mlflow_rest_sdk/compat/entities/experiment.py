@@ -36,6 +36,7 @@ class Experiment(Entity):
         creation_time: int | None = None,
         last_update_time: int | None = None,
         workspace: str | None = None,
+        trace_location: object | None = None,
         effective_trace_archival_retention: str | None = None,
     ) -> None:
         self._experiment_id = experiment_id
@@ -46,6 +47,7 @@ class Experiment(Entity):
         self._creation_time = creation_time
         self._last_update_time = last_update_time
         self._workspace = workspace or DEFAULT_WORKSPACE_NAME
+        self._trace_location = trace_location
         self._effective_trace_archival_retention = effective_trace_archival_retention
 
     @property
@@ -80,6 +82,12 @@ class Experiment(Entity):
     @property
     def workspace(self) -> str:
         return self._workspace
+
+    @property
+    def trace_location(self) -> object | None:
+        """Where the experiment's traces are stored, when the server says (GenAI tracing; not
+        read by this package, kept for MLflow's constructor order)."""
+        return self._trace_location
 
     @property
     def effective_trace_archival_retention(self) -> str | None:
