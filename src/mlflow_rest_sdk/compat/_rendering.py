@@ -28,6 +28,7 @@ __all__ = [
     "to_pil_image",
     "write_dict",
     "write_figure",
+    "write_registered_model_meta",
 ]
 
 #: The longer side of the thumbnail MLflow logs beside a keyed image, in pixels.
@@ -157,3 +158,24 @@ def image_artifact_files(key: str, step: int, timestamp: int) -> tuple[str, str]
         )
     stem = f"images/{key.replace('/', '~')}+step+{step}+timestamp+{timestamp}+{uuid.uuid4()}"
     return f"{stem}.png", f"{stem}+compressed.webp"
+
+
+#: The file MLflow writes beside a downloaded model, naming the registered version it came from.
+REGISTERED_MODEL_META_FILE = "registered_model_meta"
+
+
+def write_registered_model_meta(folder: Path, name: str | None, version: str | None) -> None:
+    """Write ``registered_model_meta`` into a downloaded model folder (one with ``MLmodel``),
+    as MLflow's download does: YAML with ``model_name`` and ``model_version`` (null for a
+    logged model). Without PyYAML the same data is written as JSON, which YAML readers read."""
+    if not (folder.is_dir() and (folder / "MLmodel").exists()):
+        return
+    data = {"model_name": name, "model_version": version}
+    target = folder / REGISTERED_MODEL_META_FILE
+    try:
+        import yaml
+    except ImportError:
+        target.write_text(json.dumps(data), encoding="utf-8")
+        return
+    with target.open("w", encoding="utf-8") as file:
+        yaml.safe_dump(data, file, default_flow_style=False, allow_unicode=True, sort_keys=True)

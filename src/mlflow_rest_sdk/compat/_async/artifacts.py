@@ -118,6 +118,26 @@ class AsyncArtifactsMixin(AsyncRunLoggingMixin):
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
+    async def _download_location(
+        self, artifact_uri: str, dst_path: str | None, *, contents: bool = False
+    ) -> str:
+        """Download what an ``mlflow-artifacts:/`` URI names, staged as
+        :meth:`download_artifacts` stages: under its last name, or with ``contents`` (a model's
+        folder, as MLflow downloads ``models:/`` URIs) what it holds straight into the
+        destination."""
+        destination = _destination(dst_path)
+        staging = Path(tempfile.mkdtemp(prefix=".download-", dir=destination))
+        try:
+            with mlflow_errors():
+                downloaded = await self._rest.download_artifact_uri(artifact_uri, staging)
+            if contents and downloaded.path.is_dir():
+                for entry in downloaded.path.iterdir():
+                    settle(entry, staging, destination)
+                return str(destination)
+            return str(settle(downloaded.path, staging, destination))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
     async def _log_rendered(self, run_id: str, artifact_file: str, write: Any) -> None:
         """Write a file with ``write(path)`` in a temporary folder, then upload it as
         ``artifact_file``."""

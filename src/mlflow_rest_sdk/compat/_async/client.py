@@ -11,6 +11,7 @@ from mlflow_rest_sdk.compat._async.experiments import AsyncExperimentsMixin
 from mlflow_rest_sdk.compat._async.logged_models import AsyncLoggedModelsMixin
 from mlflow_rest_sdk.compat._async.model_versions import AsyncModelVersionsMixin
 from mlflow_rest_sdk.compat._async.runs import AsyncRunsMixin
+from mlflow_rest_sdk.compat._async.uri_downloads import AsyncUriDownloadsMixin
 from mlflow_rest_sdk.compat._async.webhooks import AsyncWebhooksMixin
 
 __all__ = ["AsyncMlflowClient"]
@@ -19,6 +20,7 @@ __all__ = ["AsyncMlflowClient"]
 class AsyncMlflowClient(
     AsyncExperimentsMixin,
     AsyncRunsMixin,
+    AsyncUriDownloadsMixin,
     AsyncArtifactsMixin,
     AsyncModelVersionsMixin,
     AsyncLoggedModelsMixin,

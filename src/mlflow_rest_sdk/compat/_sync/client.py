@@ -13,6 +13,7 @@ from mlflow_rest_sdk.compat._sync.experiments import ExperimentsMixin
 from mlflow_rest_sdk.compat._sync.logged_models import LoggedModelsMixin
 from mlflow_rest_sdk.compat._sync.model_versions import ModelVersionsMixin
 from mlflow_rest_sdk.compat._sync.runs import RunsMixin
+from mlflow_rest_sdk.compat._sync.uri_downloads import UriDownloadsMixin
 from mlflow_rest_sdk.compat._sync.webhooks import WebhooksMixin
 
 __all__ = ["MlflowClient"]
@@ -21,6 +22,7 @@ __all__ = ["MlflowClient"]
 class MlflowClient(
     ExperimentsMixin,
     RunsMixin,
+    UriDownloadsMixin,
     ArtifactsMixin,
     ModelVersionsMixin,
     LoggedModelsMixin,
