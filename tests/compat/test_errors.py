@@ -131,3 +131,13 @@ def test_a_refused_connection_is_an_mlflow_exception() -> None:
         client.get_experiment("0")
 
     assert isinstance(caught.value, sdk_errors.MlflowRestError)
+
+
+@pytest.mark.parametrize("uri", ["sqlite:///mlflow.db", "file:///tmp/mlruns", "databricks"])
+def test_a_tracking_uri_that_is_no_server_is_refused_clearly(uri: str) -> None:
+    with pytest.raises(MlflowException) as caught:
+        mlflow_rest_sdk.compat.MlflowClient(uri)
+
+    assert isinstance(caught.value, sdk_errors.ConfigurationError)
+    assert caught.value.error_code == "INVALID_PARAMETER_VALUE"
+    assert "http" in str(caught.value)
