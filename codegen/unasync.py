@@ -56,6 +56,7 @@ NAME_REPLACEMENTS: dict[str, str] = {
     "offloaded_chunks_async": "offloaded_chunks_sync",
     "async_client": "sync_client",
     "async_lock": "sync_lock",
+    "pause_async": "pause_sync",
     # Modules of a hand-written pair named by their world (``batching/async_run_logger.py``).
     "async_run_logger": "run_logger",
 }

@@ -185,3 +185,23 @@ def test_a_logged_models_artifacts_round_trip(
 
     assert {t.path for t in downloaded.files} == {n for n in files if n.startswith("model/")}
     assert (tmp_path / "out" / "model" / "weights.bin").read_bytes() == files["model/weights.bin"]
+
+
+def test_an_artifact_uri_downloads_under_its_last_name(
+    artifact_client: MlflowClient, run_id: str, tmp_path: Path
+) -> None:
+    files = make_tree(tmp_path / "src")
+    artifact_client.log_artifacts(run_id, tmp_path / "src")
+    run = artifact_client.get_run(run_id=run_id).run
+    assert run is not None and run.info is not None
+    folder_uri = f"{run.info.artifact_uri}/model"
+
+    folder = artifact_client.download_artifact_uri(folder_uri, tmp_path / "out")
+    single = artifact_client.download_artifact_uri(f"{folder_uri}/weights.bin", tmp_path / "one")
+
+    assert folder.path == (tmp_path / "out" / "model").resolve()
+    assert {file.path for file in folder.files} == {
+        name for name in files if name.startswith("model/")
+    }
+    assert single.path.read_bytes() == files["model/weights.bin"]
+    assert single.path == (tmp_path / "one" / "weights.bin").resolve()

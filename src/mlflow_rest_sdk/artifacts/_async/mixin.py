@@ -140,6 +140,22 @@ class AsyncArtifactsMixin(GeneratedAsyncMlflowClient):
         root = await self._model_root(model_id)
         return await self._download(root, path, Path(dst_path), settings)
 
+    # -- by URI -------------------------------------------------------------------------------
+
+    async def download_artifact_uri(
+        self,
+        artifact_uri: str,
+        dst_path: str | Path,
+        *,
+        settings: ArtifactSettings | None = None,
+    ) -> DownloadedArtifacts:
+        """Download the file or folder an artifact URI names (``mlflow-artifacts:/...``, as a
+        model version's download URI or a run's artifact URI gives it) to ``dst_path/<its last
+        name>``; the whole tree into ``dst_path`` when the URI names the artifacts root."""
+        location = proxy_root(artifact_uri)
+        parent, _, name = location.rpartition("/")
+        return await self._download(parent, name, Path(dst_path), settings)
+
     # -- roots --------------------------------------------------------------------------------
 
     async def _run_root(self, run_id: str) -> str:

@@ -138,6 +138,22 @@ class ArtifactsMixin(GeneratedMlflowClient):
         root = self._model_root(model_id)
         return self._download(root, path, Path(dst_path), settings)
 
+    # -- by URI -------------------------------------------------------------------------------
+
+    def download_artifact_uri(
+        self,
+        artifact_uri: str,
+        dst_path: str | Path,
+        *,
+        settings: ArtifactSettings | None = None,
+    ) -> DownloadedArtifacts:
+        """Download the file or folder an artifact URI names (``mlflow-artifacts:/...``, as a
+        model version's download URI or a run's artifact URI gives it) to ``dst_path/<its last
+        name>``; the whole tree into ``dst_path`` when the URI names the artifacts root."""
+        location = proxy_root(artifact_uri)
+        parent, _, name = location.rpartition("/")
+        return self._download(parent, name, Path(dst_path), settings)
+
     # -- roots --------------------------------------------------------------------------------
 
     def _run_root(self, run_id: str) -> str:

@@ -1,0 +1,1 @@
+"""The compat client, written once for asyncio; the ``_sync`` folder holds its derived twin."""
