@@ -97,3 +97,12 @@ def test_a_server_that_cannot_be_reached_is_tried_again_later() -> None:
 
     assert registration.outcome is Outcome.RETRY
     assert registration.detail is not None and SECRET not in registration.detail
+
+
+def test_a_url_the_server_does_not_allow_is_refused_with_its_reason(client: MlflowClient) -> None:
+    # The session server allows http and https (to reach loopback receivers), nothing else.
+    registration = ensure_webhook(client, f"ftp://127.0.0.1/{uuid.uuid4().hex}", SECRET)
+
+    assert registration.outcome is Outcome.REFUSED
+    assert registration.detail is not None and "scheme" in registration.detail
+    assert SECRET not in registration.detail

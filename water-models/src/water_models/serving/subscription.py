@@ -21,9 +21,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from mlflow_rest_sdk.errors import (
-    APIConnectionError,
-    BadRequest,
     FeatureDisabled,
+    InvalidParameterValue,
+    MlflowApiError,
     NotFound,
     NotImplementedByServer,
     PermissionDenied,
@@ -64,16 +64,27 @@ def ensure_webhook(client: MlflowClient, url: str, secret: str) -> Registration:
     """Find or create the webhook delivering alias events to ``url``; never raises for MLflow."""
     try:
         return _ensure(client, url, secret)
-    except (NotFound, NotImplementedByServer, FeatureDisabled) as error:
-        # Older servers (before 3.3) have no webhook routes; file stores have no webhooks.
-        return Registration(Outcome.UNSUPPORTED, detail=_describe(error))
-    except (BadRequest, PermissionDenied, Unauthenticated) as error:
-        # The server refuses this URL (http or a private address, by default) or this user.
-        return Registration(Outcome.REFUSED, detail=_describe(error))
-    except APIConnectionError as error:
-        return Registration(Outcome.RETRY, detail=_describe(error))
-    except Exception as error:  # 5xx, 429, a body we cannot read: try again later
-        return Registration(Outcome.RETRY, detail=_describe(error))
+    except Exception as error:  # classified below; the listing never depends on this
+        return Registration(_outcome(error), detail=_describe(error))
+
+
+def _outcome(error: Exception) -> Outcome:
+    """Permanent answers end the attempt; anything that may pass is tried again later.
+
+    - no webhook routes (before 3.3: 404), or none behind them: a file store's webhook calls
+      raise inside the server, an HTTP 500 without MLflow's error code (seen on 3.17.2);
+    - the URL refused (INVALID_PARAMETER_VALUE: a scheme or address the server does not allow),
+      or this user not allowed;
+    - the rest (connection errors, 429, 503, MLflow's store overloads reported as 400
+      BAD_REQUEST) are transient.
+    """
+    if isinstance(error, NotFound | NotImplementedByServer | FeatureDisabled):
+        return Outcome.UNSUPPORTED
+    if isinstance(error, MlflowApiError) and error.status_code == 500 and not error.error_code:
+        return Outcome.UNSUPPORTED
+    if isinstance(error, InvalidParameterValue | PermissionDenied | Unauthenticated):
+        return Outcome.REFUSED
+    return Outcome.RETRY
 
 
 def _ensure(client: MlflowClient, url: str, secret: str) -> Registration:
