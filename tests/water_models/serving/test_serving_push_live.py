@@ -5,7 +5,8 @@ a promotion came through the webhook MLflow delivered to it; its last listing is
 the one it made at start. Beside it, a service with push off (no public URL) picks promotions up
 through its short listing interval. A delivery signed with the wrong secret is refused while the
 webhook is disabled on the server (so MLflow itself delivers nothing meanwhile), and the same
-delivery signed with the right secret then works: the signature alone made the difference.
+delivery signed with the right secret then works: the signature alone made the difference. With
+two worker processes, the delivery reaches one and both reload (through the push journal).
 
 New versions are cheap: a copy of the champion's record (same run, files and checksum tags), so
 each promotion downloads and verifies real files without training again.
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from serving_support import Fleet, ServiceProcess, readings, register_fleet, service_env
 
@@ -77,6 +79,23 @@ def pushed(fleet: Fleet) -> Iterator[ServiceProcess]:
     finally:
         process.stop()
         if webhook_id is not None:  # the session's server outlives this service
+            with MlflowClient(fleet.uri) as client:
+                client.delete_webhook(webhook_id=webhook_id)
+
+
+@pytest.fixture(scope="module")
+def pushed_workers(fleet: Fleet) -> Iterator[ServiceProcess]:
+    """Push on with two worker processes: a delivery reaches one of them."""
+    env = {**service_env(fleet.uri, fleet.root / "workers", _prefix(fleet)), **LONG_INTERVAL}
+    process = ServiceProcess(fleet.root, env, workers=2, webhook_secret=SECRET)
+    webhook_id = None
+    try:
+        _started(process, fleet, push=True)
+        webhook_id = process.health()["push"]["webhook_id"]
+        yield process
+    finally:
+        process.stop()
+        if webhook_id is not None:
             with MlflowClient(fleet.uri) as client:
                 client.delete_webhook(webhook_id=webhook_id)
 
@@ -209,6 +228,44 @@ def test_a_delivery_with_a_wrong_signature_is_refused_and_changes_nothing(
     assert still == before != new
     assert pushed.health()["push"]["refused"] == refused_before + 1
     assert signed.status_code == 202
+
+
+def _fresh_health(service: ServiceProcess) -> dict[str, Any]:
+    """``/health`` on a new connection, so that any worker may answer it."""
+    with httpx.Client(base_url=service.url, timeout=10.0, trust_env=False) as http:
+        answer: dict[str, Any] = http.get("/health").json()
+    return answer
+
+
+def test_with_several_workers_every_worker_reloads_a_pushed_promotion(
+    pushed_workers: ServiceProcess, fleet: Fleet
+) -> None:
+    station = fleet.stations[1]
+    new = _new_version(fleet, station)
+    reloads: dict[int, int] = {}
+
+    def every_worker_reloaded() -> bool:
+        health = _fresh_health(pushed_workers)
+        reloads[health["worker_pid"]] = health["push"]["reloads"]
+        return len(reloads) == 2 and all(count >= 1 for count in reloads.values())
+
+    fleet.promote(station, new)
+    took = pushed_workers.wait_until(
+        every_worker_reloaded, PUSH_BOUND_S, f"both workers reloading version {new} ({reloads})"
+    )
+
+    with MlflowClient(fleet.uri) as client:  # one webhook for the two workers' URL
+        hooks = [
+            h
+            for h in client.list_webhooks_iter()
+            if h.url == f"{pushed_workers.url}/webhooks/mlflow"
+        ]
+    assert len(hooks) == 1
+    for _ in range(10):  # whichever worker answers serves the new champion
+        with httpx.Client(base_url=pushed_workers.url, timeout=30.0, trust_env=False) as http:
+            body = {"station_id": station, "readings": readings(station, hours=26)}
+            assert http.post("/predict", json=body).json()["model_version"] == new
+    print(f"both workers reloaded {took:.2f} s after the alias moved")
 
 
 def test_with_push_off_a_promotion_is_served_through_the_listing(

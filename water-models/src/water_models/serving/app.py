@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,7 +29,7 @@ from water_models.fleet_state import FleetHealth, ServedModel
 from water_models.schema import READINGS, TIMESTAMP
 from water_models.serving.forecasts import forecast
 from water_models.serving.inputs import InputError, StationInput, parse_body
-from water_models.serving.push import WEBHOOK_PATH, Push
+from water_models.serving.push import JOURNAL_NAME, WEBHOOK_PATH, Push
 from water_models.serving.schemas import (
     BatchForecasts,
     ErrorBody,
@@ -151,7 +152,12 @@ def app_from_env() -> FastAPI:
 
     settings = ServeSettings.from_env()
     cache = FleetCache.from_settings(settings)
-    push = Push(cache, public_url=settings.public_url, secret=settings.webhook_secret)
+    push = Push(
+        cache,
+        public_url=settings.public_url,
+        secret=settings.webhook_secret,
+        journal_path=settings.cache_dir / JOURNAL_NAME,
+    )
     return create_app(cache, push=push)
 
 
@@ -245,6 +251,7 @@ def _health(state: FleetHealth, push: Push) -> Health:
         )
     return Health(
         status=state.status,
+        worker_pid=os.getpid(),  # which process answered, with --workers N
         mlflow=MlflowHealth(
             tracking_uri=state.tracking_uri,
             reachable=state.mlflow_reachable,

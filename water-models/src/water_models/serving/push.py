@@ -10,9 +10,12 @@ store) or one that refuses the URL is logged once and the listing carries on alo
 
 Each delivery is verified (signature over the raw body, replay window, duplicate ids) before
 anything is trusted; an accepted alias event for a platform champion queues a reload of that one
-model (:mod:`.reloader`) and is answered at once. The periodic listing stays on regardless: MLflow
-delivers fire-and-forget, caches subscriber lists for up to a minute, and loses deliveries when
-the service is down, so push shortens the delay and the listing guarantees the outcome.
+model and is answered at once. The name goes through a journal file in the shared cache folder
+(:mod:`.journal`) that every worker process follows, so with ``--workers N`` all of them reload,
+not only the one MLflow's connection reached; each reloads on its own pool (:mod:`.reloader`).
+The periodic listing stays on regardless: MLflow delivers fire-and-forget, caches subscriber
+lists for up to a minute, and loses deliveries when the service is down, so push shortens the
+delay and the listing guarantees the outcome.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import random
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from mlflow_rest_sdk.webhooks import (
@@ -37,6 +41,7 @@ from mlflow_rest_sdk.webhooks import (
 from water_models import naming
 from water_models.fleet_cache import FleetCache
 from water_models.fleet_state import utc_now
+from water_models.serving.journal import PushJournal
 from water_models.serving.reloader import Reloader
 from water_models.serving.subscription import Outcome, Registration, ensure_webhook
 
@@ -44,6 +49,8 @@ logger = logging.getLogger("water_models")
 
 #: Where MLflow posts deliveries, under the service's public URL.
 WEBHOOK_PATH = "/webhooks/mlflow"
+#: The journal's file name in the cache folder the workers share.
+JOURNAL_NAME = "push-alias-events.log"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,7 @@ class Push:
         *,
         public_url: str | None,
         secret: str | None,
+        journal_path: Path | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._cache = cache
@@ -94,6 +102,12 @@ class Push:
         self._counts = {"accepted": 0, "duplicates": 0, "refused": 0, "ignored": 0}
         self._last_delivery_at: str | None = None
         self._off_reason = _off_reason(public_url, secret)
+        self._journal = None
+        if journal_path is not None and self._off_reason is None:
+            prefix = cache.name_prefix
+            self._journal = PushJournal(
+                journal_path, self._reloader.submit, accept=lambda n: _serves(n, prefix)
+            )
 
     def __repr__(self) -> str:  # never the secret
         return f"Push(endpoint={self.endpoint!r}, status={self.status!r})"
@@ -117,6 +131,8 @@ class Push:
                 "push is off (%s): the registry listing alone keeps models fresh", self._off_reason
             )
             return
+        if self._journal is not None:
+            self._journal.start()
         self._thread = threading.Thread(target=self._register, name="push-register", daemon=True)
         self._thread.start()
 
@@ -124,6 +140,8 @@ class Push:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._journal is not None:
+            self._journal.close()
         self._reloader.close()
 
     def _register(self) -> None:
@@ -179,15 +197,21 @@ class Push:
             self._count("ignored")
             return Answer(200, {"status": "ignored", "event": event.event_type})
         self._count("accepted")
-        queued = self._reloader.submit(name)
-        logger.info(
-            "webhook %s: %s for %s, reload %s",
-            event.delivery_id,
-            event.event_type,
-            name,
-            "queued" if queued else "already pending",
-        )
+        logger.info("webhook %s: %s for %s", event.delivery_id, event.event_type, name)
+        self._reload_everywhere(name)
         return Answer(202, {"status": "reloading", "registered_model": name})
+
+    def _reload_everywhere(self, name: str) -> None:
+        """Through the journal (every worker); this worker alone if the file fails."""
+        if self._journal is not None:
+            try:
+                self._journal.publish(name)
+                return
+            except OSError as error:
+                logger.warning(
+                    "could not write %s, reloading here only: %s", self._journal.path, error
+                )
+        self._reloader.submit(name)
 
     def _count(self, kind: str) -> None:
         with self._lock:
@@ -221,9 +245,12 @@ def _champion_model(event: object, name_prefix: str) -> str | None:
     if not isinstance(event, ModelVersionAliasCreated | ModelVersionAliasDeleted):
         return None
     name, alias = event.data.name, event.data.alias
-    if alias != naming.CHAMPION or not name.startswith(name_prefix):
-        return None
-    return name if naming.parse_registered_model_name(name) is not None else None
+    return name if alias == naming.CHAMPION and _serves(name, name_prefix) else None
+
+
+def _serves(name: str, name_prefix: str) -> bool:
+    """A platform model under this cache's prefix."""
+    return name.startswith(name_prefix) and naming.parse_registered_model_name(name) is not None
 
 
 def _off_reason(public_url: str | None, secret: str | None) -> str | None:

@@ -134,6 +134,7 @@ class Health(BaseModel):
     """
 
     status: str
+    worker_pid: int
     mlflow: MlflowHealth
     push: PushInfo
     models: ModelCounts
