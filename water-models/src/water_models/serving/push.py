@@ -179,7 +179,7 @@ class Push:
     # -- deliveries -------------------------------------------------------------------------
 
     def handle(self, headers: HeaderSource, body: bytes) -> Answer:
-        """Verify one delivery and queue the reload it asks for. Does no I/O."""
+        """Verify one delivery and queue the reload it asks for (no network I/O: a local append)."""
         if self._off_reason is not None or self._secret is None:
             return Answer(404, _error("push_off", f"push is off: {self._off_reason}"))
         try:
