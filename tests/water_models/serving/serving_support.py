@@ -35,12 +35,22 @@ STARTUP_TIMEOUT = 120.0
 class ServiceProcess:
     """``water-models serve`` on a free loopback port; :meth:`stop` ends its process group."""
 
-    def __init__(self, root: Path, env: Mapping[str, str], *, workers: int = 1) -> None:
+    def __init__(
+        self,
+        root: Path,
+        env: Mapping[str, str],
+        *,
+        workers: int = 1,
+        webhook_secret: str | None = None,
+    ) -> None:
         self.root = root
         self.port = find_free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = root / f"service-{self.port}.log"
         self._env = {**os.environ, **TEST_REFRESH, **TEST_BACKOFF, **env}
+        if webhook_secret is not None:  # push on: MLflow reaches the service at its own URL
+            self._env["WATER_MODELS_PUBLIC_URL"] = self.url
+            self._env["WATER_MODELS_WEBHOOK_SECRET"] = webhook_secret
         self._workers = workers
         self._process: subprocess.Popen[bytes] | None = None
         self.http = httpx.Client(base_url=self.url, timeout=30.0, trust_env=False)

@@ -199,6 +199,12 @@ def _add_serve(commands: Any, common: argparse.ArgumentParser) -> None:
         type=int,
         help=f"champions downloaded at once (default 4; ${env['download_workers']})",
     )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="this service's base URL as the MLflow server reaches it: with a webhook secret "
+        f"(${settings.WEBHOOK_SECRET_ENV}) MLflow pushes alias changes (${env['public_url']})",
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -214,6 +220,7 @@ def _serve(args: argparse.Namespace) -> int:
         backoff_max=args.backoff_max,
         page_size=args.page_size,
         download_workers=args.download_workers,
+        public_url=args.public_url,
     )
     serve(
         config,

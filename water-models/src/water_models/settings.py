@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 #: Used when neither an argument nor ``MLFLOW_TRACKING_URI`` names a server.
 DEFAULT_TRACKING_URI = "http://127.0.0.1:5000"
@@ -69,7 +70,11 @@ SERVE_ENV = {
     "backoff_max": "WATER_MODELS_BACKOFF_MAX",
     "page_size": "WATER_MODELS_PAGE_SIZE",
     "download_workers": "WATER_MODELS_DOWNLOAD_WORKERS",
+    "public_url": "WATER_MODELS_PUBLIC_URL",
 }
+#: The webhook secret comes from the environment only: a command-line argument would show in
+#: ``ps`` and shell histories.
+WEBHOOK_SECRET_ENV = "WATER_MODELS_WEBHOOK_SECRET"
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,9 @@ class ServeSettings:
     backoff_max: float = 120.0
     page_size: int = MAX_LISTING_PAGE_SIZE
     download_workers: int = 4
+    #: The service's base URL as the MLflow server reaches it; with a webhook secret, push is on.
+    public_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.refresh_interval <= 0:
@@ -106,6 +114,14 @@ class ServeSettings:
             raise ValueError(f"download workers must be >= 1, got {self.download_workers}")
         if self.station_prefix:
             normalize_prefix(self.station_prefix)
+        if self.public_url is not None:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(
+                    f"public URL must be an http(s) URL with a host, got {self.public_url!r}"
+                )
+        if self.webhook_secret is not None and not self.webhook_secret.strip():
+            raise ValueError(f"{WEBHOOK_SECRET_ENV} is set but empty")
 
     @classmethod
     def from_env(cls, **explicit: Any) -> ServeSettings:
@@ -121,6 +137,9 @@ class ServeSettings:
                 values[field_name] = given
             elif text:
                 values[field_name] = _from_text(cls, field_name, variable, text)
+        secret = explicit.pop("webhook_secret", None) or os.environ.get(WEBHOOK_SECRET_ENV)
+        if secret is not None:
+            values["webhook_secret"] = secret
         if explicit:
             raise TypeError(f"unknown serve settings: {', '.join(sorted(explicit))}")
         values["cache_dir"] = Path(values["cache_dir"])
@@ -131,7 +150,11 @@ class ServeSettings:
         """The environment that makes :meth:`from_env` in another process give these settings."""
         env = {"MLFLOW_TRACKING_URI": self.tracking_uri}
         for field_name, variable in SERVE_ENV.items():
-            env[variable] = str(getattr(self, field_name))
+            value = getattr(self, field_name)
+            if value is not None:
+                env[variable] = str(value)
+        if self.webhook_secret is not None:  # for the worker processes' environment only
+            env[WEBHOOK_SECRET_ENV] = self.webhook_secret
         return env
 
 

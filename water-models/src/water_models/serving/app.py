@@ -1,4 +1,5 @@
-"""The FastAPI application: ``POST /predict``, ``GET /models``, ``GET /health``.
+"""The FastAPI application: ``POST /predict``, ``GET /models``, ``GET /health`` and
+``POST /webhooks/mlflow`` (MLflow's alias deliveries, :mod:`water_models.serving.push`).
 
 The routes only read the :class:`FleetCache` (a lock-free snapshot), so a failing request can
 never take loaded models with it: errors become JSON answers naming the field and the station,
@@ -11,8 +12,10 @@ runs, in each worker process; :func:`create_app` takes a ready cache (tests, emb
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +29,7 @@ from water_models.fleet_state import FleetHealth, ServedModel
 from water_models.schema import READINGS, TIMESTAMP
 from water_models.serving.forecasts import forecast
 from water_models.serving.inputs import InputError, StationInput, parse_body
+from water_models.serving.push import JOURNAL_NAME, WEBHOOK_PATH, Push
 from water_models.serving.schemas import (
     BatchForecasts,
     ErrorBody,
@@ -33,6 +37,7 @@ from water_models.serving.schemas import (
     MlflowHealth,
     ModelCounts,
     ModelRow,
+    PushInfo,
     RefreshInfo,
     RefusedInfo,
     StationError,
@@ -62,17 +67,23 @@ class _ServiceError(Exception):
         self.body = body
 
 
-def create_app(cache: FleetCache, *, manage_cache: bool = True) -> FastAPI:
-    """The service over ``cache``; with ``manage_cache`` it starts and closes the cache."""
+def create_app(
+    cache: FleetCache, *, push: Push | None = None, manage_cache: bool = True
+) -> FastAPI:
+    """The service over ``cache``; with ``manage_cache`` it starts and closes the cache (and
+    ``push``, which is off when not given)."""
+    pushed = push or Push(cache, public_url=None, secret=None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if manage_cache:
             cache.start()
+            pushed.start()
         try:
             yield
         finally:
             if manage_cache:
+                await run_in_threadpool(pushed.close)
                 await run_in_threadpool(cache.close)
 
     app = FastAPI(
@@ -81,6 +92,7 @@ def create_app(cache: FleetCache, *, manage_cache: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.fleet = cache
+    app.state.push = pushed
 
     @app.exception_handler(InputError)
     async def input_error(_: Request, error: InputError) -> JSONResponse:
@@ -113,7 +125,23 @@ def create_app(cache: FleetCache, *, manage_cache: bool = True) -> FastAPI:
     @app.get("/health", response_model=Health)
     def health() -> Health:
         """Whether MLflow answers, the last refresh, and what is served (always 200)."""
-        return _health(cache.health())
+        return _health(cache.health(), pushed)
+
+    @app.post(
+        WEBHOOK_PATH,
+        status_code=202,
+        responses={
+            200: {"description": "a duplicate, or an event this service does not act on"},
+            400: {"description": "authentic, but not the JSON MLflow documents"},
+            401: {"description": "refused: signature, timestamp or headers wrong"},
+            404: {"description": "push is off on this service"},
+        },
+    )
+    async def mlflow_webhook(request: Request) -> JSONResponse:
+        """MLflow's signed alias deliveries: verified, answered at once, reloaded behind."""
+        body = await request.body()  # the raw bytes: the signature covers them exactly
+        answer = pushed.handle(request.headers, body)
+        return JSONResponse(dict(answer.body), status_code=answer.status)
 
     return app
 
@@ -122,7 +150,15 @@ def app_from_env() -> FastAPI:
     """The application as ``water-models serve`` runs it: settings from the environment."""
     from water_models.settings import ServeSettings
 
-    return create_app(FleetCache.from_settings(ServeSettings.from_env()))
+    settings = ServeSettings.from_env()
+    cache = FleetCache.from_settings(settings)
+    push = Push(
+        cache,
+        public_url=settings.public_url,
+        secret=settings.webhook_secret,
+        journal_path=settings.cache_dir / JOURNAL_NAME,
+    )
+    return create_app(cache, push=push)
 
 
 def _predict(cache: FleetCache, payload: Any) -> StationForecasts | BatchForecasts:
@@ -195,7 +231,7 @@ def _model_row(entry: ServedModel) -> ModelRow:
     )
 
 
-def _health(state: FleetHealth) -> Health:
+def _health(state: FleetHealth, push: Push) -> Health:
     last = state.last_refresh
     refresh = None
     if last is not None:
@@ -215,6 +251,7 @@ def _health(state: FleetHealth) -> Health:
         )
     return Health(
         status=state.status,
+        worker_pid=os.getpid(),  # which process answered, with --workers N
         mlflow=MlflowHealth(
             tracking_uri=state.tracking_uri,
             reachable=state.mlflow_reachable,
@@ -223,6 +260,7 @@ def _health(state: FleetHealth) -> Health:
             consecutive_failures=state.consecutive_failures,
             next_refresh_in=state.next_refresh_in,
         ),
+        push=PushInfo(**dataclasses.asdict(push.health())),
         models=ModelCounts(
             served=state.served,
             confirmed_by_mlflow=state.confirmed,

@@ -105,6 +105,28 @@ class ModelCounts(BaseModel):
     refused: list[RefusedInfo]
 
 
+class PushInfo(BaseModel):
+    """Whether MLflow pushes alias changes to this service (``active``), and what came in.
+
+    ``status``: ``off`` (no public URL or no secret), ``registering`` (MLflow not reached yet),
+    ``active``, ``disabled`` (an operator disabled the webhook), ``unsupported`` (no webhooks on
+    this server), ``refused`` (the server refused the URL or the user).
+    """
+
+    active: bool
+    status: str
+    detail: str | None
+    endpoint: str | None
+    webhook_id: str | None
+    accepted: int
+    duplicates: int
+    refused: int
+    ignored: int
+    reloads: int
+    reload_failures: int
+    last_delivery_at: str | None
+
+
 class Health(BaseModel):
     """``starting`` until the first refresh ended; ``degraded`` while MLflow fails; else ``ok``.
 
@@ -112,5 +134,7 @@ class Health(BaseModel):
     """
 
     status: str
+    worker_pid: int
     mlflow: MlflowHealth
+    push: PushInfo
     models: ModelCounts
