@@ -102,33 +102,33 @@ def _ensure(client: MlflowClient, url: str, secret: str) -> Registration:
         ours = _ours(client.list_webhooks_iter(), url)
         if not ours:
             return Registration(Outcome.RETRY, detail="the created webhook is not listed")
-    keep, *duplicates = ours
-    for duplicate in duplicates:
+    (keep_id, keep), *duplicates = ours
+    for duplicate_id, _duplicate in duplicates:
         try:
-            client.delete_webhook(webhook_id=duplicate.webhook_id)
-            logger.info("deleted duplicate webhook %s for %s", duplicate.webhook_id, url)
+            client.delete_webhook(webhook_id=duplicate_id)
+            logger.info("deleted duplicate webhook %s for %s", duplicate_id, url)
         except NotFound:
             pass  # another replica deleted it first
     if not created:
-        client.update_webhook(webhook_id=keep.webhook_id, secret=secret)
+        client.update_webhook(webhook_id=keep_id, secret=secret)
     if str(keep.status) == "DISABLED":
         return Registration(
-            Outcome.DISABLED, keep.webhook_id, detail="the webhook is disabled on the server"
+            Outcome.DISABLED, keep_id, detail="the webhook is disabled on the server"
         )
-    return Registration(Outcome.ACTIVE, keep.webhook_id, created=created)
+    return Registration(Outcome.ACTIVE, keep_id, created=created)
 
 
-def _ours(webhooks: Iterable[Webhook], url: str) -> list[Webhook]:
-    """Webhooks for ``url`` with both alias events, the oldest (the one to keep) first."""
+def _ours(webhooks: Iterable[Webhook], url: str) -> list[tuple[str, Webhook]]:
+    """(id, webhook) for ``url`` with both alias events, the oldest (the one to keep) first."""
     wanted = {(e["entity"], e["action"]) for e in EVENTS}
     found = [
-        hook
+        (hook.webhook_id, hook)
         for hook in webhooks
         if hook.url == url
         and hook.webhook_id
         and wanted <= {(str(e.entity), str(e.action)) for e in hook.events}
     ]
-    return sorted(found, key=lambda hook: (hook.creation_timestamp or 0, hook.webhook_id or ""))
+    return sorted(found, key=lambda pair: (pair[1].creation_timestamp or 0, pair[0]))
 
 
 def _describe(error: BaseException) -> str:
