@@ -26,6 +26,7 @@ from tests.releases.conftest import OldServer
 from tests.releases.counting import counting_client
 from tests.water_models.station_models_support import FAST_PARAMS, SMALL
 
+from mlflow_rest_sdk.errors import EndpointNotServed
 from mlflow_rest_sdk.local_server import find_free_port
 from water_models import ModelManager
 from water_models.data import validate_station_frame
@@ -277,3 +278,23 @@ def test_serve_on_2_22_5_says_push_needs_3_3_and_serves_from_the_listing(
     assert [(m["station_id"], m["version"], m["source"]) for m in models] == [
         (station, registered.registry_version, "mlflow")
     ]
+
+
+def test_registering_on_a_server_without_aliases_names_the_release_they_need(
+    station: str, station_data: pd.DataFrame, make_manager: Factory,
+    monkeypatch: pytest.MonkeyPatch, server_2x: OldServer,
+) -> None:  # fmt: skip
+    """Aliases came in 2.3.0: a client told its server runs 2.2.0 refuses to set the champion."""
+    monkeypatch.setenv("MLFLOW_REST_SERVER_VERSION", "2.2.0")
+    manager = make_manager()
+    result = manager.train(station, "baseline", station_data, params=FAST_PARAMS["baseline"])
+
+    with pytest.raises(EndpointNotServed) as raised:
+        manager.register_model_in_mlflow(station, "baseline", result)
+
+    assert str(raised.value) == (
+        f"set_registered_model_alias needs MLflow >= 2.3.0; the server at {server_2x.url} "
+        "runs 2.2.0"
+    )
+    record = manager.get_model_from_mlflow(station, "baseline")
+    assert record is not None and (record.version, record.aliases) == ("1", ())
