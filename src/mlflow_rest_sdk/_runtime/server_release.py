@@ -37,6 +37,7 @@ __all__ = [
     "not_served",
     "parse_release",
     "refusal",
+    "serves",
 ]
 
 #: ``server_version`` settings besides a release: learn it from ``GET /version``, or never check.
@@ -178,6 +179,14 @@ def _shortfall(need: Need, server: Release) -> str | None:
         if removed is not None and back is not None and removed <= server < back:
             return f"is missing from MLflow {removed_in} up to {back_in} (back in {back_in})"
     return None
+
+
+def serves(endpoint: Endpoint, server: Release) -> bool | None:
+    """Whether a server of release ``server`` serves ``endpoint``'s route (None: the history
+    does not say which release does); for reports such as the doctor's."""
+    if endpoint.first_release is None:
+        return None
+    return _shortfall(Need(None, endpoint.first_release, endpoint.gaps), server) is None
 
 
 def refusal(
