@@ -13,6 +13,7 @@ from mlflow_rest_sdk._runtime.server_release import (
     not_served,
     parse_release,
     refusal,
+    serves,
 )
 from mlflow_rest_sdk._runtime.transport import HttpResponse
 from mlflow_rest_sdk.errors import EndpointNotServed, NotFound, UnsupportedByServer
@@ -205,6 +206,24 @@ def test_a_server_inside_a_gap_is_refused_and_one_outside_is_not(
     assert (error is not None) == refused
     if error is not None:
         assert "`request_id` is missing from MLflow 3.3.0 up to 3.7.0" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("first_release", "gaps", "server", "served"),
+    [
+        ("3.0.0", (), "2.22.5", False),
+        ("3.0.0", (), "3.0.0", True),
+        ("2.0.0", (("3.3.0", "3.7.0"),), "3.4.1", False),
+        ("2.0.0", (("3.3.0", "3.7.0"),), "3.7.0", True),
+        (None, (), "2.22.5", None),
+    ],
+)
+def test_whether_a_release_serves_a_route_follows_its_first_release_and_gaps(
+    first_release: str | None, gaps: tuple[tuple[str, str], ...], server: str, served: bool | None
+) -> None:
+    release = parse_release(server)
+    assert release is not None
+    assert serves(_endpoint(first_release, gaps=gaps), release) is served
 
 
 # --- a 404 that is not MLflow's ----------------------------------------------------------------
