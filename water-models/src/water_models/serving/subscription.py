@@ -71,8 +71,10 @@ def ensure_webhook(client: MlflowClient, url: str, secret: str) -> Registration:
 def _outcome(error: Exception) -> Outcome:
     """Permanent answers end the attempt; anything that may pass is tried again later.
 
-    - no webhook routes (before 3.3: 404), or none behind them: a file store's webhook calls
-      raise inside the server, an HTTP 500 without MLflow's error code (seen on 3.17.2);
+    - no webhook routes (before 3.3: the SDK's EndpointNotServed, a NotFound, raised before
+      sending once the release is known, else from the 404), or none behind them: a file
+      store's webhook calls raise inside the server, an HTTP 500 without MLflow's error code
+      (seen on 3.17.2);
     - the URL refused (INVALID_PARAMETER_VALUE: a scheme or address the server does not allow),
       or this user not allowed;
     - the rest (connection errors, 429, 503, MLflow's store overloads reported as 400
