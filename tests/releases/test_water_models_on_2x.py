@@ -3,7 +3,8 @@
 The manager in this process (train, register, champion alias, MLflow-first load, info, delete),
 a fleet registered concurrently over the async client, the ``water-models`` command and the demo
 as subprocesses pointed at the server by ``MLFLOW_TRACKING_URI``, and ``water-models serve`` with
-push asked for: 2.22.5 has no webhooks (3.3.0), so push says so and the listing serves alone.
+push asked for: 2.22.5 (and 3.0.1) have no webhooks (3.3.0), so push says so and the listing
+serves alone.
 """
 
 from __future__ import annotations
@@ -139,14 +140,17 @@ def test_a_fleet_registers_concurrently_over_the_async_client_on_2_22_5(
         assert record is not None and record.alias == "champion"
 
 
-def test_push_on_2_22_5_is_unsupported_naming_both_releases_before_any_webhook_request(
-    server_2x: OldServer,
+def test_push_before_3_3_is_unsupported_naming_both_releases_before_any_webhook_request(
+    old_server: OldServer,
 ) -> None:
-    with counting_client(server_2x.url, "httpx-sync") as (client, sent):
+    with counting_client(old_server.url, "httpx-sync") as (client, sent):
         registration = ensure_webhook(client, "http://127.0.0.1:9/webhooks/mlflow", "secret-x")
 
     assert registration.outcome is Outcome.UNSUPPORTED
-    assert registration.detail == "EndpointNotServed: " + NEEDS_WEBHOOKS.format(url=server_2x.url)
+    assert registration.detail == (
+        "EndpointNotServed: list_webhooks needs MLflow >= 3.3.0; "
+        f"the server at {old_server.url} runs {old_server.release}"
+    )
     assert sent.paths == ["/version"]  # the release, learned; no webhook route asked
 
 
