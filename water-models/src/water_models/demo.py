@@ -107,7 +107,7 @@ def _lifecycle(
         with ModelManager(uri, models_dir=home / "models", cache_dir=home / "cache") as manager:
             _train_and_load(console, manager, station_ids, types, step)
             if serve:
-                console.rule(f"{next(step)}. Serve: water-models serve beside MLflow, pushed to")
+                console.rule(f"{next(step)}. Serve: water-models serve beside MLflow, with push")
                 service = _serve(console, manager, home, station_ids, types)
         console.rule(f"{next(step)}. Offline: the MLflow server is down")
         dead_uri = _go_offline(console, uri, server, service, station_ids, types)
