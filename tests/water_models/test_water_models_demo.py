@@ -61,7 +61,7 @@ def test_the_demo_trains_registers_and_loads_every_station(demo: DemoRun) -> Non
 def test_the_demo_service_answers_readings_with_push_active(demo: DemoRun) -> None:
     assert "push: active" in demo.out
     assert "Answered by water-models serve" in demo.out
-    assert "4 stations' forecasts in one POST /predict" in demo.out  # 2 stations x 2 types
+    assert "forecasts of 4 station models in one POST /predict" in demo.out  # 2 x 2 types
 
 
 def test_a_promotion_reaches_the_demo_service_through_the_webhook_within_the_bound(

@@ -128,7 +128,7 @@ def show_predictions(
         )
     console.print(table)
     console.print(
-        f"  {len(results)} stations' forecasts in one POST /predict: {took * 1000:.0f} ms"
+        f"  forecasts of {len(results)} station models in one POST /predict: {took * 1000:.0f} ms"
     )
 
 
