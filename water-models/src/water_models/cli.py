@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--data-dir", type=Path, default=Path(".mlflow-demo"), help="server data and models"
     )
+    demo.add_argument(
+        "--no-serve",
+        dest="serve",
+        action="store_false",
+        help="leave out the prediction service (water-models serve) and its push",
+    )
     return parser
 
 
@@ -142,7 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from water_models.demo import run_demo
 
             return run_demo(
-                stations=args.stations, keep_server=args.keep_server, data_dir=args.data_dir
+                stations=args.stations,
+                keep_server=args.keep_server,
+                data_dir=args.data_dir,
+                serve=args.serve,
             )
         with ModelManager(
             args.tracking_uri,
