@@ -128,11 +128,11 @@ def service_env(tracking_uri: str, home: Path, station_prefix: str) -> dict[str,
 def readings(station: str, hours: int = 30) -> list[dict[str, Any]]:
     """The station's last ``hours`` readings as the service takes them (null for gaps)."""
     frame = validate_station_frame(generate_station_data(station, config=SMALL, seed=7), station)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in frame.tail(hours).to_dict("records"):
         rows.append(
             {
-                key: value.isoformat()
+                str(key): value.isoformat()
                 if key == "timestamp"
                 else (None if value != value else float(value))
                 for key, value in row.items()
