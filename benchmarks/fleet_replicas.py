@@ -56,6 +56,8 @@ class WindowCount:
     seconds: float
     #: seconds one replica took to check every champion once (per pass)
     pass_seconds: list[float]
+    #: requests each pass made (a refresh's listing pages; N alias lookups)
+    pass_requests: list[int]
 
     @property
     def per_minute(self) -> float:
@@ -82,7 +84,7 @@ def _run_window(
     for thread in threads:
         thread.join(60.0)
     downloads = sum(1 for event in events if event.path.startswith(ARTIFACTS))
-    return WindowCount(len(events), downloads, elapsed, [])
+    return WindowCount(len(events), downloads, elapsed, [], [])
 
 
 def fleet_caches(
@@ -106,6 +108,7 @@ def fleet_caches(
         for _ in range(window.replicas)
     ]
     passes: list[float] = []
+    pages: list[int] = []
     try:
         for cache in caches:  # in service already: every champion in memory
             if not cache.refresh().ok:
@@ -118,6 +121,7 @@ def fleet_caches(
             while not stop.is_set():
                 report = caches[index].refresh()
                 passes.append(report.seconds)
+                pages.append(report.listing_requests)
                 if stop.wait(schedule.next_delay(caches[index].consecutive_failures, rng)):
                     return
 
@@ -125,7 +129,7 @@ def fleet_caches(
     finally:
         for cache in caches:
             cache.close()
-    return WindowCount(count.requests, count.downloads, count.seconds, passes)
+    return WindowCount(count.requests, count.downloads, count.seconds, passes, pages)
 
 
 def alias_checks(
@@ -153,4 +157,6 @@ def alias_checks(
                 return
 
     count = _run_window(proxy, window, replica)
-    return WindowCount(count.requests, count.downloads, count.seconds, passes)
+    return WindowCount(
+        count.requests, count.downloads, count.seconds, passes, [len(names)] * len(passes)
+    )
