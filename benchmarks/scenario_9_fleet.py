@@ -400,6 +400,8 @@ def write_plot(
     ax.plot(
         sizes, asked, "--", color="tab:orange", alpha=0.5, label="alias per model, as scheduled"
     )
+    listed = [replicas * math.ceil(n / PAGE_SIZE) * 60.0 / interval for n in sizes]
+    ax.plot(sizes, listed, "--", color="tab:green", alpha=0.5, label="FleetCache, as scheduled")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("registered station models (N)")
@@ -440,7 +442,7 @@ def run(ctx: Context) -> ScenarioResult:
         f"proxy. Ours: a FleetCache per replica (one paged listing per refresh, page "
         f"{PAGE_SIZE}); theirs: MLflow's MlflowClient.get_model_version_by_alias per model. A "
         f"side that cannot finish its checks within the interval falls behind: its rate is what "
-        f"the server answered, not what was scheduled (see the plot's dashed line). Promotions: "
+        f"the server answered, not what was scheduled (the plot's dashed lines). Promotions: "
         f"{sizes.fleet_promotions} through the webhook (0.25 s apart), then as many with the "
         f"webhook disabled (the listing alone); /predict: {sizes.fleet_load_in_flight} requests in "
         f"flight for {sizes.fleet_load_seconds:g} s, MLflow up then stopped. Shared, noisy "
