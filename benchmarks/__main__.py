@@ -37,6 +37,7 @@ SCENARIOS = {
     "6": "scenario_6_imports",
     "7": "scenario_7_artifacts",
     "8": "scenario_8_bursts",
+    "9": "scenario_9_fleet",
 }
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         work_dir=work_dir,
         profile_dir=(ROOT / "build" / "bench" / "profiles") if args.profile else None,
+        out_dir=args.out.resolve(),
     )
     started = datetime.now(UTC)
     clock = time.perf_counter()

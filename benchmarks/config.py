@@ -45,6 +45,16 @@ class Sizes:
     artifact_rounds: int
     # 8. bursts: sizes of the create_run bursts (each against both servers)
     burst_creates: tuple[int, ...]
+    # 9. fleet: registered models per fleet (powers of ten), replicas, and the timing of each part
+    fleet_models: tuple[int, ...]
+    fleet_replicas: int
+    #: seconds between two checks of every champion (both sides), and each counting window
+    fleet_interval: float
+    fleet_window: float
+    fleet_promotions: int
+    #: the /predict load: seconds per run and requests in flight
+    fleet_load_seconds: float
+    fleet_load_in_flight: int
 
 
 FULL = Sizes(
@@ -67,6 +77,13 @@ FULL = Sizes(
     artifact_mib=120,
     artifact_rounds=3,
     burst_creates=(100, 1000),
+    fleet_models=(10, 100, 1000),
+    fleet_replicas=20,
+    fleet_interval=5.0,
+    fleet_window=20.0,
+    fleet_promotions=20,
+    fleet_load_seconds=10.0,
+    fleet_load_in_flight=8,
 )
 
 QUICK = Sizes(
@@ -89,4 +106,11 @@ QUICK = Sizes(
     artifact_mib=16,
     artifact_rounds=1,
     burst_creates=(30,),
+    fleet_models=(10, 100),
+    fleet_replicas=2,
+    fleet_interval=2.0,
+    fleet_window=3.0,
+    fleet_promotions=4,
+    fleet_load_seconds=1.5,
+    fleet_load_in_flight=4,
 )

@@ -19,6 +19,8 @@ class Context:
     quick: bool
     work_dir: Path
     profile_dir: Path | None = None
+    #: where the report goes (scenarios with a plot of their own write it there)
+    out_dir: Path | None = None
 
     def scratch(self, name: str) -> Path:
         """A fresh folder under the work folder for one scenario."""

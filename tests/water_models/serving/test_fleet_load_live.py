@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from registry_clone import clone_registered_model, sqlite_path
 from serving_support import Fleet, register_fleet
+from tests._infra.registry_clone import clone_registered_model, sqlite_path
 from tests.faults.proxy import FaultProxy
 
 from mlflow_rest_sdk import AsyncMlflowClient, MlflowClient
