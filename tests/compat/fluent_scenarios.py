@@ -126,12 +126,26 @@ def environment(name: str) -> None:
     results.append(frame["status"].tolist())
 
 
+def registry(name: str) -> None:
+    """A run's model registered twice by its ``runs:/`` URI: the model is made once."""
+    alias(mlflow.set_experiment(name).experiment_id, "exp")
+    model_name = alias(f"{name}-model", "model")
+    with mlflow.start_run(run_name="a-model") as run:
+        run_alias(run, "run")
+        mlflow.log_text("{}", "model/MLmodel")
+    for tags in (None, {"k": "v"}):
+        version = mlflow.register_model(f"runs:/{run.info.run_id}/model", model_name, tags=tags)
+        results.append([version.name, int(version.version), version.source, version.run_id])
+        results.append(version.tags.get("k"))
+
+
 SCENARIOS: dict[str, Callable[[str], None]] = {
     "tags_and_params": tags_and_params,
     "statuses": statuses,
     "nested": nested,
     "metrics": metrics,
     "environment": environment,
+    "registry": registry,
 }
 
 if __name__ == "__main__":
