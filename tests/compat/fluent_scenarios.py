@@ -9,6 +9,7 @@ The script prints one JSON object: ``aliases`` (actual id or name -> placeholder
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -137,6 +138,38 @@ def registry(name: str) -> None:
         version = mlflow.register_model(f"runs:/{run.info.run_id}/model", model_name, tags=tags)
         results.append([version.name, int(version.version), version.source, version.run_id])
         results.append(version.tags.get("k"))
+    try:
+        mlflow.register_model(f"runs:/{run.info.run_id}/missing", model_name)
+    except mlflow.MlflowException as error:
+        results.append(error.error_code)
+
+
+def management(name: str) -> None:
+    """Experiment tags of the active experiment, runs deleted and restored, the parent of a
+    nested run, registry searches."""
+    alias(mlflow.set_experiment(name).experiment_id, "exp")
+    mlflow.set_experiment_tag("owner", "water")
+    mlflow.set_experiment_tags({"site": 7, "kind": "turbidity"})
+    mlflow.delete_experiment_tag("kind")
+    with mlflow.start_run(run_name="a-parent") as parent:
+        run_alias(parent, "parent")
+        with mlflow.start_run(run_name="b-child", nested=True) as child:
+            run_alias(child, "child")
+            mlflow.log_stream(io.BytesIO(b"{}"), "model/MLmodel")
+    results.append(mlflow.get_parent_run(child.info.run_id).info.run_id)
+    results.append(mlflow.get_parent_run(parent.info.run_id))
+    mlflow.delete_run(child.info.run_id)
+    results.append(len(mlflow.search_runs(output_format="list")))
+    mlflow.restore_run(child.info.run_id)
+    results.append(len(mlflow.search_runs(output_format="list")))
+    model_name = alias(f"{name}-model", "model")
+    mlflow.register_model(f"runs:/{child.info.run_id}/model", model_name)
+    mlflow.set_model_version_tag(model_name, "1", "checked", True)
+    found = mlflow.search_model_versions(filter_string=f"name = '{model_name}'")
+    results.append([(version.name, version.tags) for version in found])
+    models = mlflow.search_registered_models(filter_string=f"name = '{model_name}'")
+    results.append([model.name for model in models])
+    mlflow.flush_async_logging()
 
 
 SCENARIOS: dict[str, Callable[[str], None]] = {
@@ -146,6 +179,7 @@ SCENARIOS: dict[str, Callable[[str], None]] = {
     "metrics": metrics,
     "environment": environment,
     "registry": registry,
+    "management": management,
 }
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ def fluent_state(reader: mlflow.MlflowClient, side: Side) -> Any:
 
 
 @pytest.mark.parametrize(
-    "scenario", ["tags_and_params", "statuses", "nested", "metrics", "environment", "registry"]
+    "scenario",
+    ["tags_and_params", "statuses", "nested", "metrics", "environment", "registry", "management"],
 )
 def test_fluent_scenario_stores_and_returns_what_mlflow_does(
     scenario: str,

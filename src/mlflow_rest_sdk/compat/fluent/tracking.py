@@ -3,6 +3,7 @@ model registration, with MLflow's fluent signatures."""
 
 from __future__ import annotations
 
+import posixpath
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ __all__ = [
 #: How many runs or experiments one search request asks for (the server's own limit).
 PAGE_SIZE = 1000
 _experiment_lock = threading.Lock()
+#: The file that makes a folder of artifacts a model.
+MLMODEL_FILE = "MLmodel"
 
 
 def set_tracking_uri(uri: str | Path) -> None:
@@ -198,10 +201,21 @@ def search_runs(
 
 def _model_source(model_uri: str) -> tuple[str, str | None, str | None]:
     """``(source, run_id, model_id)`` of a model URI: a ``runs:/<run_id>/<path>`` URI stands
-    for the run's artifact location, a ``models:/<model_id>`` URI for that logged model."""
+    for that folder of the run's artifacts, which must hold an ``MLmodel`` file (MLflow also
+    looks for a logged model of that name, which model flavors make: not offered here); a
+    ``models:/<model_id>`` URI for that logged model."""
     if model_uri.startswith("runs:/"):
         run_id, _, path = model_uri.removeprefix("runs:/").strip("/").partition("/")
-        root = state.client().get_run(run_id).info.artifact_uri or ""
+        client = state.client()
+        files = client.list_artifacts(run_id, path or None)
+        if MLMODEL_FILE not in (posixpath.basename(file.path) for file in files):
+            # MLflow 3.17.2 means NOT_FOUND here, but its exception reads that name as
+            # INTERNAL_ERROR; the code is what moved-over code compares against.
+            raise MlflowException(
+                f"Unable to find a logged_model with artifact_path {path} under run {run_id}",
+                error_code="INTERNAL_ERROR",
+            )
+        root = client.get_run(run_id).info.artifact_uri or ""
         return (f"{root}/{path}" if path else root), run_id, None
     if model_uri.startswith("models:/m-"):
         return model_uri, None, model_uri.removeprefix("models:/").strip("/")
