@@ -172,6 +172,28 @@ def management(name: str) -> None:
     mlflow.flush_async_logging()
 
 
+def async_logging(name: str) -> None:
+    """``synchronous=False`` and ``MLFLOW_ENABLE_ASYNC_LOGGING``: everything is stored by
+    ``wait()``, ``flush_async_logging()`` and ``end_run``."""
+    alias(mlflow.set_experiment(name).experiment_id, "exp")
+    with mlflow.start_run(run_name="a-async") as run:
+        run_alias(run, "run")
+        results.append(type(mlflow.log_param("lr", 0.1, synchronous=False)).__name__)
+        mlflow.log_params({"depth": 4}, synchronous=False)
+        mlflow.set_tag("stage", "train", synchronous=False)
+        mlflow.set_tags({"team": "water"}, synchronous=False)
+        for step in range(50):
+            mlflow.log_metric("loss", 1.0 / (step + 1), step=step, synchronous=False)
+        operations = mlflow.log_metrics({"f1": 0.5, "auc": 0.6}, step=7, synchronous=False)
+        results.append(operations.wait())
+        os.environ["MLFLOW_ENABLE_ASYNC_LOGGING"] = "true"
+        for step in range(20):
+            mlflow.log_metric("rmse", step / 10, step=step, timestamp=T0 + step)
+        mlflow.flush_async_logging()
+        results.append(sorted(mlflow.get_run(run.info.run_id).data.metrics))
+        mlflow.log_metric("last", 1.0, step=3)  # sent by end_run
+
+
 SCENARIOS: dict[str, Callable[[str], None]] = {
     "tags_and_params": tags_and_params,
     "statuses": statuses,
@@ -180,6 +202,7 @@ SCENARIOS: dict[str, Callable[[str], None]] = {
     "environment": environment,
     "registry": registry,
     "management": management,
+    "async_logging": async_logging,
 }
 
 if __name__ == "__main__":

@@ -50,7 +50,16 @@ def fluent_state(reader: mlflow.MlflowClient, side: Side) -> Any:
 
 @pytest.mark.parametrize(
     "scenario",
-    ["tags_and_params", "statuses", "nested", "metrics", "environment", "registry", "management"],
+    [
+        "tags_and_params",
+        "statuses",
+        "nested",
+        "metrics",
+        "environment",
+        "registry",
+        "management",
+        "async_logging",
+    ],
 )
 def test_fluent_scenario_stores_and_returns_what_mlflow_does(
     scenario: str,

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 import mlflow_rest_sdk.compat as fluent
+from mlflow_rest_sdk.batching.losses import BatchLoggingError
 from mlflow_rest_sdk.compat.fluent import state
+from mlflow_rest_sdk.compat.fluent.async_logging import close_logger
 
 
 @pytest.fixture
@@ -150,3 +152,49 @@ def test_the_tracking_uri_comes_from_the_environment_until_one_is_set(
     fluent.set_tracking_uri("http://other.example:5000")
 
     assert fluent.get_tracking_uri() == "http://other.example:5000"
+
+
+def test_values_logged_asynchronously_are_stored_by_end_run(experiment_id: str) -> None:
+    with fluent.start_run() as run:
+        for step in range(300):
+            fluent.log_metric("loss", step / 300, step=step, synchronous=False)
+
+    history = state.client().get_metric_history(run.info.run_id, "loss")
+    assert sorted(metric.step for metric in history) == list(range(300))
+    assert fluent.get_run(run.info.run_id).info.status == "FINISHED"
+
+
+def test_a_value_the_server_refuses_is_reported_by_flush_async_logging(
+    experiment_id: str,
+) -> None:
+    missing_run = "0" * 32
+    fluent.log_metric("loss", 0.1, run_id=missing_run, synchronous=False)
+
+    with pytest.raises(BatchLoggingError) as raised:
+        fluent.flush_async_logging()
+
+    assert raised.value.run_id == missing_run
+    close_logger(missing_run)  # a loss is reported once: closing now raises nothing
+
+
+def test_values_queued_when_the_script_exits_are_stored(tracking_uri: str) -> None:
+    code = (
+        "import mlflow_rest_sdk.compat as mlflow\n"
+        "run = mlflow.start_run()\n"
+        "for step in range(100):\n"
+        "    mlflow.log_metric('loss', 0.5, step=step)\n"
+        "print(run.info.run_id)\n"
+    )
+    environment = {
+        "MLFLOW_TRACKING_URI": tracking_uri,
+        "MLFLOW_ENABLE_ASYNC_LOGGING": "true",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    fluent.set_tracking_uri(tracking_uri)
+
+    history = state.client().get_metric_history(done.stdout.strip(), "loss")
+
+    assert len(history) == 100

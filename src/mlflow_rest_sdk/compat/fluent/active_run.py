@@ -15,6 +15,7 @@ from mlflow_rest_sdk.compat.entities.lifecycle_stage import LifecycleStage
 from mlflow_rest_sdk.compat.entities.run import Run
 from mlflow_rest_sdk.compat.exceptions import MlflowException
 from mlflow_rest_sdk.compat.fluent import state
+from mlflow_rest_sdk.compat.fluent.async_logging import close_logger
 from mlflow_rest_sdk.compat.fluent.experiment import current_experiment_id
 from mlflow_rest_sdk.compat.fluent.system_tags import resolve_tags
 
@@ -168,7 +169,10 @@ def end_run(status: str = "FINISHED") -> None:
     os.environ.pop("MLFLOW_RUN_ID", None)
     run = stack.pop()
     _threads.last_run_id = run.info.run_id
-    state.client().set_terminated(run.info.run_id, status)
+    try:
+        close_logger(run.info.run_id)  # values logged with synchronous=False are sent first
+    finally:
+        state.client().set_terminated(run.info.run_id, status)
 
 
 def active_run() -> ActiveRun | None:

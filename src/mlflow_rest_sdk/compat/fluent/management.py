@@ -1,6 +1,6 @@
 """The rest of MLflow's fluent tracking functions: deleting and restoring experiments and
 runs, experiment tags (of the active experiment), streams, registry searches and tags, logged
-models, and the flushes (nothing to flush: every call is sent before it returns)."""
+models, and the flushes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from mlflow_rest_sdk.compat.entities.paged_list import PagedList
 from mlflow_rest_sdk.compat.entities.run import Run
 from mlflow_rest_sdk.compat.entities.run_outputs import LoggedModelOutput
 from mlflow_rest_sdk.compat.fluent import state
+from mlflow_rest_sdk.compat.fluent.async_logging import flush_all
 from mlflow_rest_sdk.compat.fluent.experiment import current_experiment_id
 from mlflow_rest_sdk.compat.fluent.run_logging import active_run_id
 
@@ -148,7 +149,9 @@ def log_outputs(models: list[LoggedModelOutput] | None = None) -> None:
 
 
 def flush_async_logging() -> None:
-    """Nothing to wait for: every logging call was sent before it returned."""
+    """Send every value queued with ``synchronous=False``; raises ``BatchLoggingError``
+    naming what could not be stored."""
+    flush_all()
 
 
 def flush_artifact_async_logging() -> None:

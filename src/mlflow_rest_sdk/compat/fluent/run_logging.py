@@ -1,21 +1,23 @@
 """Logging to the active run: params, metrics, tags and inputs, with MLflow's fluent
 signatures. Each call starts a run when none is active, as MLflow's do.
 
-``synchronous=False`` (or ``MLFLOW_ENABLE_ASYNC_LOGGING``) is accepted and returns done
-:class:`RunOperations`: every value is sent before the call returns (docs/migrating.md).
+``synchronous=False`` (or ``MLFLOW_ENABLE_ASYNC_LOGGING``) queues params, metrics and tags on
+the run's lossless run logger (:mod:`.async_logging`) and returns :class:`RunOperations` whose
+``wait()`` sends them; ``end_run`` and the exit send the rest.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mlflow_rest_sdk.compat._arguments import metric_value, now_ms
+from mlflow_rest_sdk.compat._arguments import async_logging_requested, metric_value, now_ms
 from mlflow_rest_sdk.compat.entities.key_value import InputTag, Param, RunTag
 from mlflow_rest_sdk.compat.entities.metric import Metric
 from mlflow_rest_sdk.compat.entities.run_inputs import Dataset, DatasetInput, LoggedModelInput
 from mlflow_rest_sdk.compat.exceptions import MlflowException
 from mlflow_rest_sdk.compat.fluent import state
 from mlflow_rest_sdk.compat.fluent.active_run import run_stack, start_run
+from mlflow_rest_sdk.compat.fluent.async_logging import logger_for, queued
 from mlflow_rest_sdk.compat.run_operations import RunOperations
 
 __all__ = [
@@ -43,16 +45,25 @@ def active_run_id(run_id: str | None = None) -> str:
 
 
 def log_param(key: str, value: Any, synchronous: bool | None = None) -> Any:
-    """Log a param of the active run; returns the value, as MLflow does."""
-    return state.client().log_param(active_run_id(), key, value, synchronous=synchronous)
+    """Log a param of the active run; returns the value (asynchronously: the operations), as
+    MLflow does."""
+    run_id = active_run_id()
+    if async_logging_requested(synchronous):
+        logger_for(run_id).log_param(key, value)
+        return queued(run_id)  # as MLflow returns, instead of the value
+    return state.client().log_param(run_id, key, value, synchronous=synchronous)
 
 
 def log_params(
     params: dict[str, Any], synchronous: bool | None = None, run_id: str | None = None
 ) -> RunOperations | None:
     """Log several params in one batch."""
+    target = active_run_id(run_id)
+    if async_logging_requested(synchronous):
+        logger_for(target).log_params(params)
+        return queued(target)
     batch = [Param(key, str(value)) for key, value in params.items()]
-    return state.client().log_batch(active_run_id(run_id), params=batch, synchronous=synchronous)
+    return state.client().log_batch(target, params=batch, synchronous=synchronous)
 
 
 def _dataset_fields(dataset: Any) -> tuple[str | None, str | None]:
@@ -72,8 +83,12 @@ def log_metric(
     """Log one metric value; ``step`` defaults to 0 and ``timestamp`` to now. ``dataset`` is
     anything with ``name`` and ``digest`` (the metric names it; it is not logged as an input)."""
     name, digest = _dataset_fields(dataset)
+    target = active_run_id(run_id)
+    if async_logging_requested(synchronous) and model_id is None and name is None:
+        logger_for(target).log_metric(key, metric_value(value), step or 0, timestamp or None)
+        return queued(target)
     return state.client().log_metric(
-        active_run_id(run_id),
+        target,
         key,
         value,
         timestamp or now_ms(),
@@ -96,23 +111,36 @@ def log_metrics(
 ) -> RunOperations | None:
     """Log several metrics at one step and time, in one batch."""
     name, digest = _dataset_fields(dataset)
+    target = active_run_id(run_id)
+    if async_logging_requested(synchronous) and model_id is None and name is None:
+        values = {key: metric_value(value) for key, value in metrics.items()}
+        logger_for(target).log_metrics(values, step or 0, timestamp or None)
+        return queued(target)
     at = timestamp or now_ms()
     batch = [
         Metric(key, metric_value(value), at, step or 0, model_id, name, digest)
         for key, value in metrics.items()
     ]
-    return state.client().log_batch(active_run_id(run_id), metrics=batch, synchronous=synchronous)
+    return state.client().log_batch(target, metrics=batch, synchronous=synchronous)
 
 
 def set_tag(key: str, value: Any, synchronous: bool | None = None) -> RunOperations | None:
     """Set a tag of the active run (the value as a string)."""
-    return state.client().set_tag(active_run_id(), key, value, synchronous=synchronous)
+    run_id = active_run_id()
+    if async_logging_requested(synchronous):
+        logger_for(run_id).set_tag(key, value)
+        return queued(run_id)
+    return state.client().set_tag(run_id, key, value, synchronous=synchronous)
 
 
 def set_tags(tags: dict[str, Any], synchronous: bool | None = None) -> RunOperations | None:
     """Set several tags in one batch."""
+    run_id = active_run_id()
+    if async_logging_requested(synchronous):
+        logger_for(run_id).set_tags(tags)
+        return queued(run_id)
     batch = [RunTag(key, str(value)) for key, value in tags.items()]
-    return state.client().log_batch(active_run_id(), tags=batch, synchronous=synchronous)
+    return state.client().log_batch(run_id, tags=batch, synchronous=synchronous)
 
 
 def delete_tag(key: str) -> None:
