@@ -38,6 +38,7 @@ SCENARIOS = {
     "7": "scenario_7_artifacts",
     "8": "scenario_8_bursts",
     "9": "scenario_9_fleet",
+    "10": "scenario_10_fluent",
 }
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -55,6 +55,8 @@ class Sizes:
     #: the /predict load: seconds per run and requests in flight
     fleet_load_seconds: float
     fleet_load_in_flight: int
+    # 10. a fluent training loop: log_metric calls (one per step) in one run of 20 params
+    fluent_steps: int
 
 
 FULL = Sizes(
@@ -84,6 +86,7 @@ FULL = Sizes(
     fleet_promotions=20,
     fleet_load_seconds=10.0,
     fleet_load_in_flight=8,
+    fluent_steps=2000,
 )
 
 QUICK = Sizes(
@@ -113,4 +116,5 @@ QUICK = Sizes(
     fleet_promotions=4,
     fleet_load_seconds=1.5,
     fleet_load_in_flight=4,
+    fluent_steps=40,
 )

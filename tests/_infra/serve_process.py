@@ -18,7 +18,7 @@ from tests.water_models.station_models_support import SMALL
 
 from mlflow_rest_sdk.local_server import find_free_port
 from water_models.data import validate_station_frame
-from water_models.serving import process as water_serving
+from water_models.serving.process import ServiceProcess as PackageServiceProcess
 from water_models.synthetic import generate_station_data
 
 #: A short interval so promotions show within seconds; the jitter keeps the real code path.
@@ -28,7 +28,7 @@ TEST_BACKOFF = {"WATER_MODELS_BACKOFF_MAX": "1.0"}
 STARTUP_TIMEOUT = 120.0
 
 
-class ServiceProcess(water_serving.ServiceProcess):
+class ServiceProcess(PackageServiceProcess):
     """The package's runner on a free port, with the tests' short intervals."""
 
     def __init__(
