@@ -74,7 +74,7 @@ def test_after_an_overload_growth_is_additive() -> None:
 def test_latency_well_above_the_floor_with_many_waiting_steps_the_limit_down() -> None:
     limit = policy(LoadLimit(initial=10))
     limit.observe(ok(0.010, in_flight=1), now=1.0)
-    # 2.5x the floor with 10 in flight: 10 x (1 - 1/2.5) = 6 waiting, above the allowance of 4.
+    # 2.5x the floor with 10 in flight: 10 x (1 - 1/2.5) = 6 waiting, above the allowance of 2.
     limit.observe(ok(0.025, started=1.5, in_flight=10), now=2.0)
     assert limit.limit == 9
 
@@ -87,19 +87,19 @@ def test_latency_within_the_tolerance_is_not_congestion() -> None:
 
 
 def test_a_latency_rise_with_few_requests_in_flight_is_not_a_queue() -> None:
-    """At 3 in flight even a tenfold latency means fewer than 3 waiting: within the allowance."""
+    """At 2 in flight even a tenfold latency means fewer than 2 waiting: within the allowance."""
     limit = policy(LoadLimit(initial=10))
     limit.observe(ok(0.010, in_flight=1), now=1.0)
-    limit.observe(ok(0.100, started=1.5, in_flight=3), now=2.0)
+    limit.observe(ok(0.100, started=1.5, in_flight=2), now=2.0)
     assert limit.limit == 10
 
 
 @pytest.mark.parametrize(
     ("in_flight", "latency", "steps_down"),
     [
-        (5, 0.050, False),  # 5 x 0.8 = 4 waiting: not above the allowance
-        (6, 0.050, True),  # 4.8 waiting
-        (8, 0.020, False),  # 4 waiting, and only 2x the floor
+        (3, 0.030, False),  # 3 x 2/3 = 2 waiting: not above the allowance
+        (4, 0.030, True),  # 2.7 waiting
+        (8, 0.020, False),  # 4 waiting, but only 2x the floor
         (9, 0.025, True),  # 5.4 waiting at 2.5x
         (64, 0.020, False),  # 32 waiting, but within the latency tolerance
     ],
@@ -122,7 +122,7 @@ def test_the_allowance_can_be_set_to_zero_for_a_pure_latency_ratio() -> None:
 
 @pytest.mark.parametrize(
     ("allowance", "lowest", "highest"),
-    [(4.0, 5, 7), (0.0, 1, 3)],  # without the queue allowance: pinned at 1-3
+    [(2.0, 3, 4), (4.0, 5, 7), (0.0, 1, 3)],  # without the queue allowance: pinned at 1-3
 )
 def test_on_a_server_that_serialises_requests_the_limit_settles_past_the_allowance(
     allowance: float, lowest: int, highest: int

@@ -42,7 +42,7 @@ class LoadLimit:
     initial: int = 4
     maximum: int | None = None
     latency_tolerance: float = 2.0
-    queue_allowance: float = 4.0
+    queue_allowance: float = 2.0
     backoff: float = 0.5
     floor_window: float = 60.0
 
