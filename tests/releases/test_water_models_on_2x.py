@@ -204,7 +204,7 @@ def test_the_demo_runs_against_a_2_22_5_server_named_by_mlflow_tracking_uri(
     out = completed.stdout
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert f"Using the MLflow server at {server_2x.url} (MLFLOW_TRACKING_URI)" in out
-    assert "Champions in service" in out and "Served while MLflow is down" in out
+    assert "Champions in service" in out and "Loaded by ModelManager while MLflow is down" in out
     assert "comes from the local model file" in out
     assert not (tmp_path / "mlflow.db").exists()  # no server of its own was started
 
