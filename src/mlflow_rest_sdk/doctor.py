@@ -19,10 +19,9 @@ from typing import Any
 
 from mlflow_rest_sdk._generated import MLFLOW_VERSION
 from mlflow_rest_sdk._runtime.retry import RetryPolicy
-from mlflow_rest_sdk._runtime.server_release import AUTO, OFF, Release, parse_release, serves
 from mlflow_rest_sdk._runtime.transport import Timeouts
 from mlflow_rest_sdk.client import MlflowClient
-from mlflow_rest_sdk.endpoints import ALL_ENDPOINTS
+from mlflow_rest_sdk.doctor_release import release_findings
 from mlflow_rest_sdk.errors import (
     APIConnectionError,
     MlflowApiError,
@@ -241,56 +240,19 @@ def check_auth(client: MlflowClient) -> CheckResult:
 
 def check_version(client: MlflowClient) -> CheckResult:
     """``GET /version``, compared with the MLflow version the SDK was generated from, with what
-    the client knows of that release: how many of the SDK's routes it lacks (the client refuses
-    those before sending) and whether a configured release disagrees with the server's."""
+    the client knows of that release (:mod:`mlflow_rest_sdk.doctor_release`)."""
     try:
         version = client.version().strip()
     except MlflowRestError as error:
         return _failure("version", client, "GET /version", error)
-    setting = client.config.server_version
-    data: dict[str, Any] = {"server_version": version, "sdk_generated_from": MLFLOW_VERSION}
-    notes: list[str] = []
-    warn = version.split(".")[0] != MLFLOW_VERSION.split(".")[0]
-    release = parse_release(version)
-    if release is not None:
-        lacking = _routes_lacking(release)
-        if lacking:
-            data["routes_needing_newer"] = lacking
-            notes.append(
-                f"{sum(lacking.values())} of the SDK's {len(ALL_ENDPOINTS)} routes need a newer "
-                "MLflow" + (", which the client refuses before sending" if setting != OFF else "")
-            )
-    if setting not in (AUTO, OFF):
-        data["client_release_setting"] = setting
-        if parse_release(setting) != release:
-            warn = True
-            notes.append(
-                f"the client is told the server runs {setting} (server_version / "
-                "MLFLOW_REST_SERVER_VERSION) and checks its calls against that"
-            )
-    elif setting == OFF:
-        data["client_release_setting"] = OFF
-        notes.append(
-            "release checks are off: a field newer than the server is sent and dropped without "
-            "an error"
-        )
+    found = release_findings(version, client.config.server_version)
     head = (
         f"the server runs MLflow {version}, the SDK was generated from {MLFLOW_VERSION}"
-        if warn
+        if found.warn
         else f"MLflow {version} (the SDK was generated from {MLFLOW_VERSION})"
     )
-    return CheckResult(
-        "version", Status.WARN if warn else Status.OK, "; ".join([head, *notes]), data
-    )
-
-
-def _routes_lacking(release: Release) -> dict[str, int]:
-    """How many of the SDK's routes ``release`` does not serve, by the release that first does."""
-    counts: dict[str, int] = {}
-    for endpoint in ALL_ENDPOINTS:
-        if serves(endpoint, release) is False and endpoint.first_release is not None:
-            counts[endpoint.first_release] = counts.get(endpoint.first_release, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: parse_release(item[0]) or release))
+    status = Status.WARN if found.warn else Status.OK
+    return CheckResult("version", status, "; ".join([head, *found.notes]), found.data)
 
 
 def check_api_v2(client: MlflowClient) -> CheckResult:
