@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pandas as pd
 import pytest
 from tests.releases.conftest import OldServer
@@ -31,6 +28,7 @@ from mlflow_rest_sdk.errors import EndpointNotServed
 from mlflow_rest_sdk.local_server import find_free_port
 from water_models import ModelManager
 from water_models.data import validate_station_frame
+from water_models.serving.process import ServiceProcess
 from water_models.serving.subscription import Outcome, ensure_webhook
 from water_models.synthetic import generate_station_data
 
@@ -209,47 +207,6 @@ def test_the_demo_runs_against_a_2_22_5_server_named_by_mlflow_tracking_uri(
     assert not (tmp_path / "mlflow.db").exists()  # no server of its own was started
 
 
-class _Service:
-    """``water-models serve`` in its own session, configured by the environment alone."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.port = find_free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log_path = log_path
-        with log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "water_models", "serve", "--port", str(self.port)],
-                env=env | {"WATER_MODELS_PUBLIC_URL": self.url},
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        self.http = httpx.Client(base_url=self.url, timeout=30.0, trust_env=False)
-
-    def log(self) -> str:
-        return self._log_path.read_text(errors="replace")[-6000:]
-
-    def health_once(self, done: Callable[[dict[str, Any]], bool], timeout: float) -> dict[str, Any]:
-        """The first health answer for which ``done`` holds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise AssertionError(f"the service exited:\n{self.log()}")
-            try:
-                health: dict[str, Any] = self.http.get("/health").json()
-                if done(health):
-                    return health
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"no such health within {timeout} s:\n{self.log()}")
-
-    def stop(self) -> None:
-        self.http.close()
-        if self._process.poll() is None:
-            os.killpg(self._process.pid, signal.SIGTERM)
-            self._process.wait(20)
-
-
 def test_serve_on_2_22_5_says_push_needs_3_3_and_serves_from_the_listing(
     server_2x: OldServer, station: str, station_data: pd.DataFrame,
     make_manager: Factory, tmp_path: Path,
@@ -266,11 +223,18 @@ def test_serve_on_2_22_5_says_push_needs_3_3_and_serves_from_the_listing(
         "WATER_MODELS_WEBHOOK_SECRET": "a-secret-of-this-test",
     }
     home.mkdir()
-    service = _Service(env, tmp_path / "service.log")
+    port = find_free_port()
+    env["WATER_MODELS_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    service = ServiceProcess(port, [], env=env, log_path=tmp_path / "service.log")
+    health: dict[str, Any] = {}
+
+    def settled() -> bool:
+        health.update(service.health())
+        return bool(health["push"]["status"] != "registering" and health["models"]["served"] == 1)
+
     try:
-        health = service.health_once(
-            lambda h: h["push"]["status"] != "registering" and h["models"]["served"] == 1, 120
-        )
+        service.start(120)
+        service.wait_until(settled, 120, "push settled with one model served")
         models = service.http.get("/models").json()
     finally:
         service.stop()
@@ -278,7 +242,7 @@ def test_serve_on_2_22_5_says_push_needs_3_3_and_serves_from_the_listing(
     needs = NEEDS_WEBHOOKS.format(url=server_2x.url)
     assert (health["push"]["status"], health["push"]["active"]) == ("unsupported", False)
     assert health["push"]["detail"] == f"EndpointNotServed: {needs}"
-    assert f"push is unsupported (EndpointNotServed: {needs})" in service.log()
+    assert f"push is unsupported (EndpointNotServed: {needs})" in service.log_tail(6000)
     assert [(m["station_id"], m["version"], m["source"]) for m in models] == [
         (station, registered.registry_version, "mlflow")
     ]
