@@ -35,14 +35,14 @@ def test_the_limit_starts_at_its_initial_level() -> None:
 
 
 def test_the_limit_doubles_per_round_while_calls_succeed_at_the_floor() -> None:
-    limit = policy()
+    limit = policy(LoadLimit(initial=4))
     for _ in range(4):  # one round of 4 full-limit successes
         limit.observe(ok(), now=1.0)
     assert limit.limit == 8
 
 
 def test_a_limit_that_is_not_in_use_does_not_grow() -> None:
-    limit = policy()
+    limit = policy(LoadLimit(initial=4))
     for _ in range(20):
         limit.observe(ok(in_flight=1), now=1.0)
     assert limit.limit == 4
@@ -144,6 +144,34 @@ def test_on_a_server_that_serialises_requests_the_limit_settles_past_the_allowan
     assert lowest <= min(settled) and max(settled) <= highest
 
 
+@pytest.mark.parametrize(
+    ("initial", "lowest", "highest"),
+    [(1, 3, 4), (4, 7, 9)],  # a floor learnt at 4 in flight is 4x the service time
+)
+def test_a_fresh_client_learns_its_floor_from_its_first_requests(
+    initial: int, lowest: int, highest: int
+) -> None:
+    """On a serialising server, from the first request of a burst: the default sends one call
+    alone and settles where the queue passes the allowance; starting at 4 in flight, every
+    latency the floor sees is already queued, and the limit settles twice as high."""
+    service = 0.010
+    limit = policy(LoadLimit(initial=initial))
+    clock = 0.0
+    seen: list[int] = []
+    for _ in range(2000):
+        in_flight = limit.limit
+        latency = in_flight * service
+        limit.observe(ok(latency, started=clock, in_flight=in_flight), now=clock + latency)
+        clock += service
+        seen.append(limit.limit)
+    settled = seen[-500:]
+    assert lowest <= min(settled) and max(settled) <= highest
+
+
+def test_the_default_limit_sends_the_first_call_alone() -> None:
+    assert policy().limit == 1
+
+
 def test_a_slow_route_is_judged_against_its_own_floor() -> None:
     limit = policy(LoadLimit(initial=10))
     limit.observe(ok(0.010, in_flight=1), now=1.0)
@@ -189,7 +217,7 @@ def test_a_fixed_limit_never_moves() -> None:
 
 
 def test_neutral_signals_leave_the_limit_alone() -> None:
-    limit = policy()
+    limit = policy(LoadLimit(initial=4))
     limit.observe(Sample(Signal.NEUTRAL, 1.0, 5.0, ROUTE, 4), now=2.0)
     assert limit.limit == 4
 
