@@ -43,8 +43,12 @@ class Sizes:
     # 7. artifacts
     artifact_mib: int
     artifact_rounds: int
-    # 8. bursts: sizes of the create_run bursts (each against both servers)
+    # 8. bursts: sizes of the create_run bursts (each against both servers), and rounds per case
+    #: (bursts of 100 calls or fewer; larger ones): neighbouring levels differ by less than one
+    #: burst's spread (+-20 %), so one sample per contender cannot rank them
     burst_creates: tuple[int, ...]
+    burst_rounds: int
+    large_burst_rounds: int
     # 9. fleet: registered models per fleet (powers of ten), replicas, and the timing of each part
     fleet_models: tuple[int, ...]
     fleet_replicas: int
@@ -79,6 +83,8 @@ FULL = Sizes(
     artifact_mib=120,
     artifact_rounds=3,
     burst_creates=(100, 1000),
+    burst_rounds=5,
+    large_burst_rounds=3,
     fleet_models=(10, 100, 1000),
     fleet_replicas=20,
     fleet_interval=5.0,
@@ -109,6 +115,8 @@ QUICK = Sizes(
     artifact_mib=16,
     artifact_rounds=1,
     burst_creates=(30,),
+    burst_rounds=2,
+    large_burst_rounds=1,
     fleet_models=(10, 100),
     fleet_replicas=2,
     fleet_interval=2.0,

@@ -183,53 +183,74 @@ def _stored_metrics(checker: MlflowClient, runs: list[str]) -> int:
     )
 
 
-def _create_burst(
-    result: ScenarioResult,
-    case: str,
-    checker: MlflowClient,
-    url: str,
-    count: int,
-    unbounded: bool,
-) -> list[str]:
-    """Small bursts are cheap and noisy: they get three rounds, in rotated order."""
+@dataclass(frozen=True)
+class Case:
+    """One case's rounds: ``prepare`` makes a contender's calls (and what to check after),
+    ``stored`` says how many of them the server holds."""
+
+    name: str
+    rounds: int
+    with_unbounded: bool
+    prepare: Callable[[str, int], tuple[list[Any], Any]]
+    stored: Callable[[Any], tuple[int, bool]]
+    expected: int
+
+
+def _run_case(result: ScenarioResult, case: Case, url: str) -> list[str]:
+    """Every contender once per round, in an order rotated each round so that none always goes
+    first; the pool-filling level only in the first round (see ``UNBOUNDED``)."""
     problems: list[str] = []
     contenders = _contenders(url)
     samples: dict[str, list[Outcome]] = {
-        name: [] for name in contenders if unbounded or name != UNBOUNDED
+        name: [] for name in contenders if case.with_unbounded or name != UNBOUNDED
     }
-    for round_index in range(3 if count <= 100 else 1):
+    for round_index in range(case.rounds):
         names = [n for n in samples if round_index == 0 or n != UNBOUNDED]
         for name in rotate(names, round_index):
-            experiment = experiment_id(
-                checker.create_experiment(name=f"{case} {name} {round_index}")
-            )
-            outcome = contenders[name](_creates(experiment, count, official=name == MLFLOW))
-            stored, distinct = _stored_runs(checker, experiment)
+            calls, made = case.prepare(name, round_index)
+            outcome = contenders[name](calls)
+            stored, exact = case.stored(made)
             samples[name].append(outcome)
-            if stored != distinct or stored != count - outcome.failed:
-                problems.append(f"{case}, {name}: {stored} stored, {distinct} distinct")
+            if not exact or stored != case.expected - outcome.failed:
+                problems.append(f"{case.name}, {name}: {stored} stored of {case.expected}")
     for name, outcomes in samples.items():
-        _record(result, case, name, outcomes)
+        _record(result, case.name, name, outcomes)
     return problems
 
 
-def _batch_burst(result: ScenarioResult, case: str, checker: MlflowClient, url: str) -> list[str]:
-    problems: list[str] = []
-    expected = 100 * METRICS_PER_BATCH
-    for name, burst in _contenders(url).items():
-        if name == UNBOUNDED:
-            continue
-        experiment = experiment_id(checker.create_experiment(name=f"{case} {name}"))
+def _create_case(
+    name: str, checker: MlflowClient, count: int, rounds: int, unbounded: bool
+) -> Case:
+    def prepare(contender: str, round_index: int) -> tuple[list[Any], Any]:
+        experiment = experiment_id(
+            checker.create_experiment(name=f"{name} {contender} {round_index}")
+        )
+        return _creates(experiment, count, official=contender == MLFLOW), experiment
+
+    def stored(experiment: Any) -> tuple[int, bool]:
+        runs, distinct = _stored_runs(checker, experiment)
+        return runs, runs == distinct
+
+    return Case(name, rounds, unbounded, prepare, stored, count)
+
+
+def _batch_case(name: str, checker: MlflowClient, rounds: int) -> Case:
+    def prepare(contender: str, round_index: int) -> tuple[list[Any], Any]:
+        experiment = experiment_id(
+            checker.create_experiment(name=f"{name} {contender} {round_index}")
+        )
         runs = [
             run_id(checker.create_run(experiment_id=experiment, start_time=1))
             for _ in range(RUNS_FOR_BATCHES)
         ]
-        outcome = burst(_batches(runs, 100, official=name == MLFLOW))
-        stored = _stored_metrics(checker, runs)
-        _record(result, case, name, [outcome])
-        if stored != expected - outcome.failed * METRICS_PER_BATCH:
-            problems.append(f"{case}, {name}: {stored} metrics stored of {expected}")
-    return problems
+        return _batches(runs, 100, official=contender == MLFLOW), runs
+
+    def stored(runs: Any) -> tuple[int, bool]:
+        """Batches stored whole; a batch stored in part is not exact."""
+        batches, partial = divmod(_stored_metrics(checker, runs), METRICS_PER_BATCH)
+        return batches, partial == 0
+
+    return Case(name, rounds, False, prepare, stored, 100)
 
 
 def _record(result: ScenarioResult, case: str, name: str, outcomes: list[Outcome]) -> None:
@@ -252,11 +273,19 @@ def run(ctx: Context) -> ScenarioResult:
             for name, burst in _contenders(server.url).items():  # warm up: imports, connections
                 experiment = experiment_id(checker.create_experiment(name=f"warm {name}"))
                 burst(_creates(experiment, 2, official=name == MLFLOW))
-            for count in creates:
-                case = f"{count} create_run, {topology}"
-                unbounded = count == min(creates)
-                problems += _create_burst(result, case, checker, server.url, count, unbounded)
-            problems += _batch_burst(result, f"100 log_batch, {topology}", checker, server.url)
+            cases = [
+                _create_case(
+                    f"{count} create_run, {topology}",
+                    checker,
+                    count,
+                    ctx.sizes.burst_rounds if count <= 100 else ctx.sizes.large_burst_rounds,
+                    unbounded=count == min(creates),
+                )
+                for count in creates
+            ]
+            cases.append(_batch_case(f"100 log_batch, {topology}", checker, ctx.sizes.burst_rounds))
+            for case in cases:
+                problems += _run_case(result, case, server.url)
     result.facts["failed calls (any contender)"] = (
         "; ".join(
             f"{m.case} / {m.contender}: {m.extra['failed']}"
@@ -267,8 +296,9 @@ def run(ctx: Context) -> ScenarioResult:
     )
     result.facts["stored more or less than answered"] = "; ".join(problems) or "never"
     result.notes.append(
-        "Bursts of 100 create_run: 3 rounds, else one burst per contender and case (sizes "
-        f"{', '.join(map(str, creates))} "
+        f"Every contender runs {ctx.sizes.burst_rounds} rounds of each burst of 100 calls or "
+        f"fewer and {ctx.sizes.large_burst_rounds} of larger ones, in an order rotated each "
+        f"round (sizes {', '.join(map(str, creates))} "
         f"create_run and 100 log_batch of {METRICS_PER_BATCH} metrics over "
         f"{RUNS_FOR_BATCHES} runs). SDK clients keep their defaults (adaptive load limit, "
         f"retries on); 'aiohttp fixed N' is the same client with LoadLimit.fixed(N); "
