@@ -9,6 +9,7 @@ so nothing was written, and the SDK sends any call again after it, creates inclu
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,33 @@ def test_a_write_behind_a_held_lock_is_answered_503_database_is_locked_after_the
     assert response_is_retryable(answer, idempotent=True)
     assert response_is_retryable(answer, idempotent=False)
     assert client.search_runs(experiment_ids=[experiment]).runs == []  # rolled back
+
+
+def test_reads_go_on_while_the_write_lock_is_held(
+    server: LocalMlflowServer, database: Path, client: MlflowClient
+) -> None:
+    experiment = new_experiment(client)
+    with sqlite_write_lock(database):
+        started = time.monotonic()
+        answer = raw_post(server.url, "runs/search", {"experiment_ids": [experiment]})
+        waited = time.monotonic() - started
+    assert answer.status_code == 200
+    assert waited < BUSY_TIMEOUT / 2
+
+
+def test_a_lock_released_within_the_busy_timeout_is_waited_out_by_mlflow_itself(
+    server: LocalMlflowServer, database: Path, client: MlflowClient
+) -> None:
+    experiment = new_experiment(client)
+    with sqlite_write_lock(database) as lock:
+        release = threading.Timer(2.0, lock.release)
+        release.start()
+        try:
+            answer = raw_post(server.url, "runs/create", {"experiment_id": experiment})
+        finally:
+            release.join()
+    assert answer.status_code == 200
+    assert len(client.search_runs(experiment_ids=[experiment]).runs) == 1
 
 
 def test_create_run_behind_the_lock_is_stored_once(database: Path, client: MlflowClient) -> None:
