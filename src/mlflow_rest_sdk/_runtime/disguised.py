@@ -16,7 +16,8 @@ every release. From 2.1.0 the store answers SQLAlchemy's ``OperationalError`` as
 ``TEMPORARILY_UNAVAILABLE``, and the lock errors are ``OperationalError``s: 3.17.2 answers
 ``database is locked``, ``deadlock detected`` and ``could not serialize access`` as 503, which
 the status rules retry for any call (its session was rolled back: nothing was written). Their
-entries here match the 400 ``BAD_REQUEST`` that 2.0.x servers answer for them.
+entries here match the 400 ``BAD_REQUEST`` that 2.0.x servers answer for them (sqlite's seen
+live on 2.0.1: ``tests/releases/test_lock_errors_on_2_0.py``).
 """
 
 from __future__ import annotations
