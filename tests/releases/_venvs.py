@@ -18,8 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / "build" / "mlflow-releases"
 #: What each release needs besides ``mlflow==<release>``: 2.22.5 and 3.0.1 both import
-#: SQLAlchemy's ``FallbackAsyncAdaptedQueuePool``, which 2.0.42 removed.
+#: SQLAlchemy's ``FallbackAsyncAdaptedQueuePool``, which 2.0.42 removed. 2.0.1 is the last
+#: release that answers store lock errors as 400 (``test_lock_errors_on_2_0.py``).
 EXTRA_REQUIREMENTS: dict[str, tuple[str, ...]] = {
+    # 2.0.1 imports ``pkg_resources``, which setuptools 81 removed and uv does not install.
+    "2.0.1": ("setuptools<70",),
     "2.22.5": ("sqlalchemy<2.0.42",),
     "3.0.1": ("sqlalchemy<2.0.42",),
 }

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from mlflow_rest_sdk._runtime.disguised import DISGUISED_TRANSIENTS, disguised_transient
+from mlflow_rest_sdk._runtime.load_limit import Signal, signal_of
 from mlflow_rest_sdk._runtime.recovery import AttemptLog
 from mlflow_rest_sdk._runtime.retry import outcome_is_retryable
 from mlflow_rest_sdk._runtime.transport import HttpResponse
@@ -25,17 +26,22 @@ def mlflow_error(status: int, code: str, message: str) -> HttpResponse:
     return HttpResponse(status, {"content-type": "application/json"}, body)
 
 
-# The driver's text as MLflow passes it on (psycopg2 and sqlite3 wording).
+# The driver's text as MLflow passes it on (psycopg2 and sqlite3 wording); the last three as
+# MLflow 3.17.2 answered them live (tests/production/test_*_lock_errors.py), which 2.0.x servers
+# send as 400 BAD_REQUEST.
 DRIVER_TEXTS = {
     "database connection refused": "(psycopg2.OperationalError) connection to server at "
     '"127.0.0.1", port 5432 failed: Connection refused',
     "postgresql connection slots exhausted": "(psycopg2.OperationalError) FATAL:  sorry, too many "
     "clients already",
     "sqlite database locked": "(sqlite3.OperationalError) database is locked",
-    "postgresql deadlock": "(psycopg2.errors.DeadlockDetected) deadlock detected",
-    "postgresql serialization failure": "(psycopg2.errors.SerializationFailure) could not "
-    "serialize access due to concurrent update",
+    "postgresql deadlock": "(psycopg2.errors.DeadlockDetected) deadlock detected\nDETAIL:  "
+    "Process 24887 waits for ShareLock on transaction 731; blocked by process 24882.",
+    "postgresql serialization failure": "(raised as a result of Query-invoked autoflush; "
+    "consider using a session.no_autoflush block if this flush is occurring prematurely)\n"
+    "(psycopg2.errors.SerializationFailure) could not serialize access due to concurrent update",
 }
+LOCK_ERRORS = ("sqlite database locked", "postgresql deadlock", "postgresql serialization failure")
 
 
 def test_the_recorded_pool_timeout_is_recognised_as_nothing_written() -> None:
@@ -86,3 +92,24 @@ def test_a_lock_error_makes_a_create_ambiguous() -> None:
     attempts = AttemptLog()
     attempts.saw_response(mlflow_error(500, "INTERNAL_ERROR", DRIVER_TEXTS["postgresql deadlock"]))
     assert attempts.ambiguous
+
+
+@pytest.mark.parametrize("name", LOCK_ERRORS)
+def test_a_lock_error_answered_503_as_3_17_2_does_is_no_disguise(name: str) -> None:
+    answered = mlflow_error(503, "TEMPORARILY_UNAVAILABLE", DRIVER_TEXTS[name])
+    assert disguised_transient(answered) is None
+    assert signal_of(answered) is Signal.OVERLOAD
+
+
+@pytest.mark.parametrize("name", LOCK_ERRORS)
+def test_a_lock_error_answered_503_is_sent_again_even_for_a_create(name: str) -> None:
+    """3.17.2 rolled the store's session back: nothing was written (seen live)."""
+    answered = mlflow_error(503, "TEMPORARILY_UNAVAILABLE", DRIVER_TEXTS[name])
+    assert outcome_is_retryable(answered, idempotent=False)
+
+
+@pytest.mark.parametrize("name", LOCK_ERRORS)
+def test_a_lock_error_answered_503_leaves_a_create_unambiguous(name: str) -> None:
+    attempts = AttemptLog()
+    attempts.saw_response(mlflow_error(503, "TEMPORARILY_UNAVAILABLE", DRIVER_TEXTS[name]))
+    assert not attempts.ambiguous

@@ -1,12 +1,23 @@
 """MLflow's transient errors in disguise: store overloads and lock errors answered as 400 or 500.
 
-MLflow turns most database exceptions into ``BAD_REQUEST`` or ``INTERNAL_ERROR`` with the
-driver's message as text, so a server whose connection pool ran dry says "your request was bad".
-Such an answer is recognised here by its body, and the retry policy and the load limit treat it
-as the overload it is. ``nothing_written`` says whether the store can have acted: a pool timeout
-or a refused database connection happens before any statement runs, so any call may be sent
-again; a lock or a deadlock aborts a transaction that had started, so only the idempotency rules
-decide (creates go through their recovery).
+MLflow turns database exceptions it does not classify into ``BAD_REQUEST`` or ``INTERNAL_ERROR``
+with the driver's message as text, so a server whose connection pool ran dry says "your request
+was bad". Such an answer is recognised here by its body, and the retry policy and the load limit
+treat it as the overload it is. ``nothing_written`` says whether the store can have acted: a pool
+timeout or a refused database connection happens before any statement runs, so any call may be
+sent again; a lock or a deadlock aborts a transaction that had started, and a request may have
+committed another before it, so only the idempotency rules decide (creates go through their
+recovery).
+
+Which releases disguise what (seen live on 3.17.2: ``tests/load/``,
+``tests/production/test_database_refusals.py``, ``test_sqlite_lock_errors.py``,
+``test_postgres_lock_errors.py``): the pool timeout (SQLAlchemy's ``TimeoutError``) is a 400 in
+every release. From 2.1.0 the store answers SQLAlchemy's ``OperationalError`` as 503
+``TEMPORARILY_UNAVAILABLE``, and the lock errors are ``OperationalError``s: 3.17.2 answers
+``database is locked``, ``deadlock detected`` and ``could not serialize access`` as 503, which
+the status rules retry for any call (its session was rolled back: nothing was written). Their
+entries here match the 400 ``BAD_REQUEST`` that 2.0.x servers answer for them (sqlite's seen
+live on 2.0.1: ``tests/releases/test_lock_errors_on_2_0.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +58,7 @@ DISGUISED_TRANSIENTS: tuple[DisguisedTransient, ...] = (
         re.compile(rb"too many clients already|remaining connection slots are reserved"),
         nothing_written=True,
     ),
+    # Disguised only by 2.0.x servers (400); from 2.1.0 these three arrive as plain 503s.
     DisguisedTransient(
         "sqlite database locked",
         re.compile(rb"database is locked"),
