@@ -9,7 +9,14 @@ from mlflow_rest_sdk._runtime.error_base import (
     APIConnectionRefused,
     APITimeoutError,
 )
-from mlflow_rest_sdk._runtime.load_limit import AdaptiveLimit, LoadLimit, Sample, Signal, signal_of
+from mlflow_rest_sdk._runtime.load_limit import (
+    AdaptiveLimit,
+    LoadLimit,
+    Sample,
+    Signal,
+    signal_of,
+    stream_signal,
+)
 from mlflow_rest_sdk._runtime.transport import HttpResponse
 
 ROUTE = "POST /api/2.0/mlflow/runs/create"
@@ -214,6 +221,34 @@ def test_a_fixed_limit_never_moves() -> None:
     for _ in range(10):
         limit.observe(ok(), now=3.0)
     assert limit.limit == 3
+
+
+def test_a_finished_transfer_grows_a_limit_in_use_and_its_duration_is_not_queueing() -> None:
+    limit = policy(LoadLimit(initial=2))
+    limit.observe(ok(0.010), now=0.0)  # a floor of 10 ms on the route
+    limit.observe(Sample(Signal.DONE, 0.0, 30.0, ROUTE, 2), now=30.0)  # a 30 s download
+    assert limit.limit == 3
+    assert limit.floor(ROUTE) == 0.010
+
+
+def test_a_finished_transfer_does_not_grow_a_limit_that_is_not_in_use() -> None:
+    limit = policy(LoadLimit(initial=4))
+    limit.observe(Sample(Signal.DONE, 0.0, 1.0, ROUTE, 1), now=1.0)
+    assert limit.limit == 4
+
+
+@pytest.mark.parametrize(
+    ("status", "signal"),
+    [
+        (200, Signal.DONE),
+        (503, Signal.OVERLOAD),
+        (429, Signal.OVERLOAD),
+        (404, Signal.NEUTRAL),
+        (None, Signal.NEUTRAL),
+    ],
+)
+def test_each_transfer_status_gives_its_signal(status: int | None, signal: Signal) -> None:
+    assert stream_signal(status) is signal
 
 
 def test_neutral_signals_leave_the_limit_alone() -> None:

@@ -76,6 +76,7 @@ class Signal(Enum):
     """What one finished request says about the server's load."""
 
     OK = "ok"  # answered: its latency is a sample
+    DONE = "done"  # a transfer finished: it may grow the limit, its duration is not a sample
     OVERLOAD = "overload"  # the server is past its limit
     NEUTRAL = "neutral"  # says nothing (refused: the server is down, not busy)
 
@@ -94,8 +95,11 @@ def signal_of(outcome: HttpResponse | BaseException) -> Signal:
 
 def stream_signal(status: int | None) -> Signal:
     """What a streamed exchange (an artifact transfer) says: only its status, never its latency,
-    which is the transfer's time and not the server's queue."""
-    return Signal.OVERLOAD if status in _OVERLOAD_STATUSES else Signal.NEUTRAL
+    which is the transfer's time and not the server's queue. A finished one may grow the limit,
+    so that transfers run in parallel (started at 1) find their level like any call."""
+    if status in _OVERLOAD_STATUSES:
+        return Signal.OVERLOAD
+    return Signal.DONE if status is not None and 200 <= status < 300 else Signal.NEUTRAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,9 @@ class AdaptiveLimit:
         if sample.signal is Signal.OVERLOAD:
             self._cut(sample, now, self._limit * self.settings.backoff)
             return
+        if sample.signal is Signal.DONE:
+            self._grow(sample)
+            return
         floor = self._floors.get(sample.route)
         if floor is None:
             if len(self._floors) >= _MAX_ROUTES:
@@ -165,7 +172,11 @@ class AdaptiveLimit:
         least = floor.add(sample.latency, now, self.settings.floor_window)
         if self._queueing(sample, least):
             self._cut(sample, now, self._limit - 1.0)
-        elif sample.in_flight >= self.limit:  # grow only a limit that is in use
+        else:
+            self._grow(sample)
+
+    def _grow(self, sample: Sample) -> None:
+        if sample.in_flight >= self.limit:  # grow only a limit that is in use
             step = 1.0 if self._slow_start else 1.0 / self._limit
             self._limit = min(float(self.ceiling), self._limit + step)
 
