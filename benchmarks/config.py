@@ -1,7 +1,8 @@
 """Sizes of every scenario, full (the issue's figures) and quick (to check the harness).
 
-The full sizes are chosen so that ``make bench`` stays under 15 minutes on two cores; the quick
-ones so that a whole run takes a couple of minutes on a busy machine. Quick figures only show
+The full sizes keep ``make bench`` near 40 minutes on two quiet cores (scenarios 1-7 about 13,
+the bursts of scenario 8 about 20, whose rounds cannot shrink without losing the ranking); the
+quick ones so that a whole run takes a couple of minutes on a busy machine. Quick figures only show
 that everything works: their ratios are noisy.
 """
 
