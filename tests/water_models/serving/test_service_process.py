@@ -47,3 +47,10 @@ def test_a_started_service_answers_and_stop_ends_it(tmp_path: Path) -> None:
     process.stop()  # twice is harmless
 
     assert "Finished server process" in process.log_tail()
+
+
+def test_the_services_info_records_reach_its_log_under_uvicorn(tmp_path: Path) -> None:
+    process = _process(tmp_path).start(timeout=120)
+    process.stop()
+
+    assert "INFO:     water_models: push is off" in process.log_tail()
