@@ -15,7 +15,14 @@ import pytest
 from mlflow_rest_sdk import MlflowClient, RetryPolicy
 from mlflow_rest_sdk.local_server import LocalMlflowServer
 from mlflow_rest_sdk.models import Webhook
-from water_models.serving.subscription import EVENTS, WEBHOOK_NAME, Outcome, ensure_webhook
+from water_models.serving.subscription import (
+    EVENTS,
+    WEBHOOK_NAME,
+    Outcome,
+    Registration,
+    check_webhook,
+    ensure_webhook,
+)
 
 SECRET = "subscription-test-secret"
 
@@ -106,3 +113,48 @@ def test_a_url_the_server_does_not_allow_is_refused_with_its_reason(client: Mlfl
     assert registration.outcome is Outcome.REFUSED
     assert registration.detail is not None and "scheme" in registration.detail
     assert SECRET not in registration.detail
+
+
+def test_a_webhook_still_on_the_server_is_kept_at_the_next_check(
+    client: MlflowClient, url: str
+) -> None:
+    first = ensure_webhook(client, url, SECRET)
+
+    checked = check_webhook(client, first, url, SECRET)
+
+    assert checked.outcome is Outcome.ACTIVE and checked.webhook_id == first.webhook_id
+    assert len(_for(client, url)) == 1
+
+
+def test_a_webhook_deleted_on_the_server_is_registered_again_at_the_next_check(
+    client: MlflowClient, url: str
+) -> None:
+    first = ensure_webhook(client, url, SECRET)
+    client.delete_webhook(webhook_id=first.webhook_id)
+
+    checked = check_webhook(client, first, url, SECRET)
+
+    (hook,) = _for(client, url)
+    assert checked.outcome is Outcome.ACTIVE and checked.created
+    assert checked.webhook_id == hook.webhook_id != first.webhook_id
+
+
+def test_a_webhook_disabled_and_enabled_again_is_followed_at_each_check(
+    client: MlflowClient, url: str
+) -> None:
+    first = ensure_webhook(client, url, SECRET)
+    client.update_webhook(webhook_id=first.webhook_id, status="DISABLED")
+    disabled = check_webhook(client, first, url, SECRET)
+    client.update_webhook(webhook_id=first.webhook_id, status="ACTIVE")
+    enabled = check_webhook(client, disabled, url, SECRET)
+
+    assert disabled.outcome is Outcome.DISABLED and enabled.outcome is Outcome.ACTIVE
+    assert disabled.webhook_id == enabled.webhook_id == first.webhook_id
+
+
+def test_a_check_that_cannot_reach_the_server_keeps_the_registration() -> None:
+    registration = Registration(Outcome.ACTIVE, "w-1")
+    with MlflowClient("http://127.0.0.1:9", retry=RetryPolicy(max_attempts=1)) as unreachable:
+        checked = check_webhook(unreachable, registration, "http://127.0.0.1:9/x", SECRET)
+
+    assert checked is registration

@@ -268,6 +268,32 @@ def test_with_several_workers_every_worker_reloads_a_pushed_promotion(
     print(f"both workers reloaded {took:.2f} s after the alias moved")
 
 
+def test_a_webhook_deleted_while_the_service_runs_is_registered_again(fleet: Fleet) -> None:
+    """Checked once per refresh interval (1 s here): health names the new webhook, and the
+    server holds exactly one for the service's endpoint."""
+    env = {**service_env(fleet.uri, fleet.root / "rechecked", _prefix(fleet)), **SHORT_INTERVAL}
+    process = ServiceProcess(fleet.root, env, webhook_secret=SECRET)
+    try:
+        _started(process, fleet, push=True)
+        push = process.health()["push"]
+        with MlflowClient(fleet.uri) as client:
+            client.delete_webhook(webhook_id=push["webhook_id"])
+
+            def registered_again() -> bool:
+                now = process.health()["push"]
+                return bool(now["active"] and now["webhook_id"] not in (None, push["webhook_id"]))
+
+            process.wait_until(registered_again, LISTING_BOUND_S, "a new webhook registered")
+            ours = [h for h in client.list_webhooks_iter() if h.url == push["endpoint"]]
+            assert [h.webhook_id for h in ours] == [process.health()["push"]["webhook_id"]]
+    finally:
+        process.stop()
+        with MlflowClient(fleet.uri) as client:
+            for hook in client.list_webhooks_iter():
+                if hook.url == push["endpoint"] and hook.webhook_id:
+                    client.delete_webhook(webhook_id=hook.webhook_id)
+
+
 def test_with_push_off_a_promotion_is_served_through_the_listing(
     listing_only: ServiceProcess, fleet: Fleet
 ) -> None:

@@ -15,7 +15,8 @@ model and is answered at once. The name goes through a journal file in the share
 not only the one MLflow's connection reached; each reloads on its own pool (:mod:`.reloader`).
 The periodic listing stays on regardless: MLflow delivers fire-and-forget, caches subscriber
 lists for up to a minute, and loses deliveries when the service is down, so push shortens the
-delay and the listing guarantees the outcome.
+delay and the listing guarantees the outcome. The webhook itself is read once per refresh
+interval, so one deleted on the server is registered again and health follows its status.
 """
 
 from __future__ import annotations
@@ -43,7 +44,12 @@ from water_models.fleet_cache import FleetCache
 from water_models.fleet_state import utc_now
 from water_models.serving.journal import PushJournal
 from water_models.serving.reloader import Reloader
-from water_models.serving.subscription import Outcome, Registration, ensure_webhook
+from water_models.serving.subscription import (
+    Outcome,
+    Registration,
+    check_webhook,
+    ensure_webhook,
+)
 
 logger = logging.getLogger("water_models")
 
@@ -145,20 +151,36 @@ class Push:
         self._reloader.close()
 
     def _register(self) -> None:
+        """Register, then check the webhook once per refresh interval (jittered): one deleted on
+        the server is registered again, one disabled or enabled again is reported so. A server
+        without webhooks, or one that refuses the URL, ends it."""
         assert self.endpoint is not None and self._secret is not None
         failures = 0
         while not self._stop.is_set():
-            registration = ensure_webhook(self._cache.client, self.endpoint, self._secret)
+            with self._lock:
+                previous = self._registration
+            registration = self._registration_now(previous)
             with self._lock:
                 self._registration = registration
-            if registration.outcome is not Outcome.RETRY:
-                self._log_outcome(registration, failures)
-                return
-            failures += 1
-            log = logger.warning if failures == 1 else logger.debug
-            log("registering the webhook failed, trying again later: %s", registration.detail)
+            if registration.outcome is Outcome.RETRY:
+                failures += 1
+                log = logger.warning if failures == 1 else logger.debug
+                log("registering the webhook failed, trying again later: %s", registration.detail)
+            else:
+                if _changed(previous, registration):
+                    self._log_outcome(registration, failures)
+                failures = 0
+                if registration.outcome in (Outcome.UNSUPPORTED, Outcome.REFUSED):
+                    return
             if self._stop.wait(self._cache.schedule.next_delay(failures, self._rng)):
                 return
+
+    def _registration_now(self, previous: Registration | None) -> Registration:
+        assert self.endpoint is not None and self._secret is not None
+        client = self._cache.client
+        if previous is None or previous.outcome is Outcome.RETRY:
+            return ensure_webhook(client, self.endpoint, self._secret)
+        return check_webhook(client, previous, self.endpoint, self._secret)
 
     def _log_outcome(self, registration: Registration, failures: int) -> None:
         if registration.outcome is Outcome.ACTIVE:
@@ -238,6 +260,14 @@ class Push:
             reload_failures=self._reloader.failed,
             last_delivery_at=last,
         )
+
+
+def _changed(previous: Registration | None, now: Registration) -> bool:
+    """Worth a log line: the first outcome, or another outcome or webhook than before."""
+    return previous is None or (previous.outcome, previous.webhook_id) != (
+        now.outcome,
+        now.webhook_id,
+    )
 
 
 def _champion_model(event: object, name_prefix: str) -> str | None:

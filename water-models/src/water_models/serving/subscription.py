@@ -10,6 +10,7 @@ deleted by whoever sees it: all replicas agree on the oldest, so they converge o
 The found webhook gets this service's secret (an idempotent update): the server cannot tell us
 which secret it holds, and a webhook still signing with an old secret would have every delivery
 refused while the service believed push worked. A webhook an operator disabled stays disabled.
+While the service runs, :func:`check_webhook` reads its webhook once per refresh interval.
 """
 
 from __future__ import annotations
@@ -66,6 +67,37 @@ def ensure_webhook(client: MlflowClient, url: str, secret: str) -> Registration:
         return _ensure(client, url, secret)
     except Exception as error:  # classified below; the listing never depends on this
         return Registration(_outcome(error), detail=_describe(error))
+
+
+def check_webhook(
+    client: MlflowClient, registration: Registration, url: str, secret: str
+) -> Registration:
+    """The registered webhook as the server holds it now, read once per refresh interval.
+
+    Gone (an operator or a cleanup deleted it): registered again, found or created as at start,
+    since MLflow would otherwise deliver nothing while health said push was active. Disabled or
+    enabled again: the outcome follows it. The server not answering: the registration stands,
+    as push may still work and the listing reports the outage.
+    """
+    if registration.webhook_id is None:
+        return ensure_webhook(client, url, secret)
+    try:
+        found = client.get_webhook(webhook_id=registration.webhook_id).webhook
+    except NotFound:
+        logger.warning(
+            "webhook %s is gone from the server, registering again", registration.webhook_id
+        )
+        return ensure_webhook(client, url, secret)
+    except Exception as error:  # the next check tries again
+        logger.debug("could not check webhook %s: %s", registration.webhook_id, _describe(error))
+        return registration
+    if found is not None and str(found.status) == "DISABLED":
+        return Registration(
+            Outcome.DISABLED,
+            registration.webhook_id,
+            detail="the webhook is disabled on the server",
+        )
+    return Registration(Outcome.ACTIVE, registration.webhook_id)
 
 
 def _outcome(error: Exception) -> Outcome:
