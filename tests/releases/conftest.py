@@ -21,10 +21,11 @@ from mlflow_rest_sdk.local_server import LocalMlflowServer
 OLD_2X = "2.22.5"  # the last 2.x: what old servers run
 EARLY_3X = "3.0.1"  # logged models, but no webhooks (3.3.0) yet
 RELEASES = (OLD_2X, EARLY_3X)
+BEFORE_ALIASES = "2.0.1"  # no registered-model aliases (2.3.0)
 _HERE = Path(__file__).parent
 
 
-_FIXTURE_OF = {OLD_2X: "server_2x", EARLY_3X: "server_3x"}
+_FIXTURE_OF = {OLD_2X: "server_2x", EARLY_3X: "server_3x", BEFORE_ALIASES: "server_2_0"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
@@ -69,6 +70,12 @@ def _serve(release: str, data_dir: Path) -> Iterator[OldServer]:
 def server_2x(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OldServer]:
     """A real MLflow 2.22.5 server."""
     yield from _serve(OLD_2X, tmp_path_factory.mktemp(f"mlflow-{OLD_2X}"))
+
+
+@pytest.fixture(scope="session")
+def server_2_0(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OldServer]:
+    """A real MLflow 2.0.1 server: tracking and registry, no aliases."""
+    yield from _serve(BEFORE_ALIASES, tmp_path_factory.mktemp(f"mlflow-{BEFORE_ALIASES}"))
 
 
 @pytest.fixture(scope="session")

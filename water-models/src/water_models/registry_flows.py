@@ -8,7 +8,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mlflow_rest_sdk.errors import ResourceAlreadyExists, ResourceDoesNotExist
+from mlflow_rest_sdk.errors import (
+    InvalidParameterValue,
+    ResourceAlreadyExists,
+    ResourceDoesNotExist,
+)
 from water_models import artifact_io, naming
 from water_models.bundle import METADATA_FILE, ModelBundle, ModelMetadata
 from water_models.calls import Call, Flow
@@ -104,9 +108,11 @@ def register_flow(
     *,
     bump: Bump | None = None,
 ) -> Flow[RegistrationResult]:
-    """Experiment, run (tags, one log_batch, artifacts), model version, then promotion."""
+    """Aliases first (a read), then experiment, run (tags, one log_batch, artifacts), model
+    version, and promotion."""
     station = result.station_id
     model_name = naming.registered_model_name(station, result.model_type)
+    yield from require_aliases(model_name)
     experiment_id = yield from ensure_experiment(naming.experiment_name(station))
     yield from ensure_registered_model(model_name, station, result.model_type)
     latest = yield from latest_version(model_name)
@@ -174,6 +180,19 @@ def register_flow(
         previous_champion=champion.version if champion else None,
         previous_champion_rmse=champion_rmse,
     )
+
+
+def require_aliases(name: str) -> Flow[None]:
+    """Fail before anything is written on a server without aliases (before MLflow 2.3), which
+    would otherwise keep a new version without its champion or challenger alias. One read of
+    the champion: absent is fine (MLflow answers an unknown model 404 RESOURCE_DOES_NOT_EXIST and
+    a model without the alias 400 INVALID_PARAMETER_VALUE, seen on 2.22.5 and 3.17.2); the SDK
+    raises ``EndpointNotServed`` naming the release it needs, before sending when it knows the
+    server's release, else from the route's 404 (2.0.1 has no ``/version``)."""
+    try:
+        yield Call("get_model_version_by_alias", {"name": name, "alias": naming.CHAMPION})
+    except (ResourceDoesNotExist, InvalidParameterValue):
+        return
 
 
 def ensure_experiment(name: str) -> Flow[str]:
