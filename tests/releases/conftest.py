@@ -49,9 +49,11 @@ class OldServer:
     release: str
     url: str
     log_path: Path
+    data_dir: Path  # its sqlite store is data_dir / "mlflow.db"
 
 
-def _serve(release: str, data_dir: Path) -> Iterator[OldServer]:
+def serve_release(release: str, data_dir: Path) -> Iterator[OldServer]:
+    """A server of ``release`` on sqlite in ``data_dir``, for as long as the generator runs."""
     environment = mlflow_environment(release)
     bin_dir = environment / "bin"
     server = LocalMlflowServer(
@@ -63,25 +65,25 @@ def _serve(release: str, data_dir: Path) -> Iterator[OldServer]:
         extra_env={"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"},
     )
     with server:
-        yield OldServer(release, server.url, server.log_path)
+        yield OldServer(release, server.url, server.log_path, server.data_dir)
 
 
 @pytest.fixture(scope="session")
 def server_2x(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OldServer]:
     """A real MLflow 2.22.5 server."""
-    yield from _serve(OLD_2X, tmp_path_factory.mktemp(f"mlflow-{OLD_2X}"))
+    yield from serve_release(OLD_2X, tmp_path_factory.mktemp(f"mlflow-{OLD_2X}"))
 
 
 @pytest.fixture(scope="session")
 def server_2_0(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OldServer]:
     """A real MLflow 2.0.1 server: tracking and registry, no aliases."""
-    yield from _serve(BEFORE_ALIASES, tmp_path_factory.mktemp(f"mlflow-{BEFORE_ALIASES}"))
+    yield from serve_release(BEFORE_ALIASES, tmp_path_factory.mktemp(f"mlflow-{BEFORE_ALIASES}"))
 
 
 @pytest.fixture(scope="session")
 def server_3x(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OldServer]:
     """A real MLflow 3.0.1 server."""
-    yield from _serve(EARLY_3X, tmp_path_factory.mktemp(f"mlflow-{EARLY_3X}"))
+    yield from serve_release(EARLY_3X, tmp_path_factory.mktemp(f"mlflow-{EARLY_3X}"))
 
 
 @pytest.fixture(scope="session", params=RELEASES)

@@ -9,23 +9,20 @@ one is not sent again.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import SERVER_STARTUP_TIMEOUT
 from tests.load.bursts import new_experiment, new_run, stored_metric_count
 from tests.production.locks import raw_post, released_after_first_overload, sqlite_write_lock
-from tests.releases._venvs import mlflow_environment
+from tests.releases.conftest import OldServer, serve_release
 
 from mlflow_rest_sdk import MlflowClient, RetryPolicy
 from mlflow_rest_sdk._runtime.disguised import disguised_transient
 from mlflow_rest_sdk._runtime.error_base import BadRequest
 from mlflow_rest_sdk._runtime.load_limit import Signal, signal_of
 from mlflow_rest_sdk._runtime.retry import response_is_retryable
-from mlflow_rest_sdk.local_server import LocalMlflowServer
 
 RELEASE = "2.0.1"
 pytestmark = [pytest.mark.xdist_group(f"mlflow-{RELEASE}-locks"), pytest.mark.live]
@@ -34,31 +31,24 @@ BUSY_TIMEOUT = 20.0
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMlflowServer]:
-    bin_dir = mlflow_environment(RELEASE) / "bin"
-    with LocalMlflowServer(
-        tmp_path_factory.mktemp(f"mlflow-{RELEASE}-locks"),
-        workers=1,
-        startup_timeout=SERVER_STARTUP_TIMEOUT,
-        mlflow_cli=bin_dir / "mlflow",
-        extra_env={"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"},
-    ) as server:
-        yield server
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OldServer]:
+    """A server of its own: the tests lock its store."""
+    yield from serve_release(RELEASE, tmp_path_factory.mktemp(f"mlflow-{RELEASE}-locks"))
 
 
 @pytest.fixture
-def database(server: LocalMlflowServer) -> Path:
+def database(server: OldServer) -> Path:
     return server.data_dir / "mlflow.db"
 
 
 @pytest.fixture
-def client(server: LocalMlflowServer) -> Iterator[MlflowClient]:
+def client(server: OldServer) -> Iterator[MlflowClient]:
     with MlflowClient(server.url, retry=RetryPolicy(deadline=90.0)) as client:
         yield client
 
 
 def test_a_write_behind_a_held_lock_is_answered_400_bad_request_database_is_locked(
-    server: LocalMlflowServer, database: Path, client: MlflowClient
+    server: OldServer, database: Path, client: MlflowClient
 ) -> None:
     experiment = new_experiment(client)
     with sqlite_write_lock(database):

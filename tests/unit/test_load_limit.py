@@ -127,6 +127,20 @@ def test_the_allowance_can_be_set_to_zero_for_a_pure_latency_ratio() -> None:
     assert limit.limit == 9
 
 
+def _settled_on_a_serialising_server(limit: AdaptiveLimit, service: float) -> list[int]:
+    """The limit over the last 500 of 2,000 requests to a server whose latency is the requests
+    in flight times ``service`` (a 1-worker sqlite writer), one sent per service time."""
+    clock = 0.0
+    seen: list[int] = []
+    for _ in range(2000):
+        in_flight = limit.limit
+        latency = in_flight * service
+        limit.observe(ok(latency, started=clock, in_flight=in_flight), now=clock + latency)
+        clock += service
+        seen.append(limit.limit)
+    return seen[-500:]
+
+
 @pytest.mark.parametrize(
     ("allowance", "lowest", "highest"),
     [(2.0, 3, 4), (4.0, 5, 7), (0.0, 1, 3)],  # without the queue allowance: pinned at 1-3
@@ -139,16 +153,8 @@ def test_on_a_server_that_serialises_requests_the_limit_settles_past_the_allowan
     service = 0.010
     limit = policy(LoadLimit(queue_allowance=allowance))
     limit.observe(ok(service, in_flight=1), now=0.0)
-    clock = 0.0
-    seen: list[int] = []
-    for _ in range(2000):
-        in_flight = limit.limit
-        latency = in_flight * service
-        limit.observe(ok(latency, started=clock, in_flight=in_flight), now=clock + latency)
-        clock += service
-        seen.append(limit.limit)
-    settled = seen[-500:]
-    assert lowest <= min(settled) and max(settled) <= highest
+    assert lowest <= min(settled := _settled_on_a_serialising_server(limit, service))
+    assert max(settled) <= highest
 
 
 @pytest.mark.parametrize(
@@ -163,16 +169,8 @@ def test_a_fresh_client_learns_its_floor_from_its_first_requests(
     latency the floor sees is already queued, and the limit settles twice as high."""
     service = 0.010
     limit = policy(LoadLimit(initial=initial))
-    clock = 0.0
-    seen: list[int] = []
-    for _ in range(2000):
-        in_flight = limit.limit
-        latency = in_flight * service
-        limit.observe(ok(latency, started=clock, in_flight=in_flight), now=clock + latency)
-        clock += service
-        seen.append(limit.limit)
-    settled = seen[-500:]
-    assert lowest <= min(settled) and max(settled) <= highest
+    assert lowest <= min(settled := _settled_on_a_serialising_server(limit, service))
+    assert max(settled) <= highest
 
 
 def test_the_default_limit_sends_the_first_call_alone() -> None:

@@ -48,6 +48,11 @@ class Fleet:
     root: Path
     stations: list[str]
 
+    @property
+    def prefix(self) -> str:
+        """The station prefix every station of this fleet starts with (``xx123456-``)."""
+        return self.stations[0].rsplit("-", 1)[0] + "-"
+
     def manager(self) -> ModelManager:
         return ModelManager(
             self.uri, models_dir=self.root / "trainer-models", cache_dir=self.root / "trainer-cache"

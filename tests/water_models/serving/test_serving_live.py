@@ -36,9 +36,8 @@ def fleet(mlflow_server: LocalMlflowServer, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def service(fleet: Fleet) -> Iterator[ServiceProcess]:
-    prefix = fleet.stations[0].rsplit("-", 1)[0] + "-"
     home = fleet.root / "service"
-    process = ServiceProcess(fleet.root, service_env(fleet.uri, home, prefix)).start()
+    process = ServiceProcess(fleet.root, service_env(fleet.uri, home, fleet.prefix)).start()
     try:
         process.wait_until(
             lambda: process.health()["models"]["confirmed_by_mlflow"] == len(fleet.stations),

@@ -85,9 +85,7 @@ def test_a_service_started_during_the_outage_serves_the_cached_champions(
     assert not outage.server.is_running
     second = ServiceProcess(
         outage.home.parent / "second",
-        service_env(
-            outage.proxy.url, outage.home, outage.fleet.stations[0].rsplit("-", 1)[0] + "-"
-        ),
+        service_env(outage.proxy.url, outage.home, outage.fleet.prefix),
     ).start()
     try:
         second.wait_until(

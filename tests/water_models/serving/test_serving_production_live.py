@@ -41,8 +41,7 @@ def fleet(production_server: ProductionTopology, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="module")
 def service(fleet: Fleet) -> Iterator[ServiceProcess]:
-    prefix = fleet.stations[0].rsplit("-", 1)[0] + "-"
-    env = {**service_env(fleet.uri, fleet.root / "service", prefix), **LONG_INTERVAL}
+    env = {**service_env(fleet.uri, fleet.root / "service", fleet.prefix), **LONG_INTERVAL}
     process = ServiceProcess(fleet.root, env, webhook_secret=SECRET)
     webhook_id = None
     try:

@@ -50,10 +50,6 @@ def fleet(mlflow_server: LocalMlflowServer, tmp_path_factory: pytest.TempPathFac
     return register_fleet(mlflow_server.url, root, [f"{prefix}{i}" for i in range(2)])
 
 
-def _prefix(fleet: Fleet) -> str:
-    return fleet.stations[0].rsplit("-", 1)[0] + "-"
-
-
 def _started(process: ServiceProcess, fleet: Fleet, *, push: bool) -> ServiceProcess:
     process.start()
 
@@ -69,7 +65,7 @@ def _started(process: ServiceProcess, fleet: Fleet, *, push: bool) -> ServicePro
 
 @pytest.fixture(scope="module")
 def pushed(fleet: Fleet) -> Iterator[ServiceProcess]:
-    env = {**service_env(fleet.uri, fleet.root / "pushed", _prefix(fleet)), **LONG_INTERVAL}
+    env = {**service_env(fleet.uri, fleet.root / "pushed", fleet.prefix), **LONG_INTERVAL}
     process = ServiceProcess(fleet.root, env, webhook_secret=SECRET)
     webhook_id = None
     try:
@@ -86,7 +82,7 @@ def pushed(fleet: Fleet) -> Iterator[ServiceProcess]:
 @pytest.fixture(scope="module")
 def pushed_workers(fleet: Fleet) -> Iterator[ServiceProcess]:
     """Push on with two worker processes: a delivery reaches one of them."""
-    env = {**service_env(fleet.uri, fleet.root / "workers", _prefix(fleet)), **LONG_INTERVAL}
+    env = {**service_env(fleet.uri, fleet.root / "workers", fleet.prefix), **LONG_INTERVAL}
     process = ServiceProcess(fleet.root, env, workers=2, webhook_secret=SECRET)
     webhook_id = None
     try:
@@ -102,7 +98,7 @@ def pushed_workers(fleet: Fleet) -> Iterator[ServiceProcess]:
 
 @pytest.fixture(scope="module")
 def listing_only(fleet: Fleet) -> Iterator[ServiceProcess]:
-    env = {**service_env(fleet.uri, fleet.root / "listing", _prefix(fleet)), **SHORT_INTERVAL}
+    env = {**service_env(fleet.uri, fleet.root / "listing", fleet.prefix), **SHORT_INTERVAL}
     process = ServiceProcess(fleet.root, env)
     try:
         yield _started(process, fleet, push=False)
@@ -271,7 +267,7 @@ def test_with_several_workers_every_worker_reloads_a_pushed_promotion(
 def test_a_webhook_deleted_while_the_service_runs_is_registered_again(fleet: Fleet) -> None:
     """Checked once per refresh interval (1 s here): health names the new webhook, and the
     server holds exactly one for the service's endpoint."""
-    env = {**service_env(fleet.uri, fleet.root / "rechecked", _prefix(fleet)), **SHORT_INTERVAL}
+    env = {**service_env(fleet.uri, fleet.root / "rechecked", fleet.prefix), **SHORT_INTERVAL}
     process = ServiceProcess(fleet.root, env, webhook_secret=SECRET)
     try:
         _started(process, fleet, push=True)

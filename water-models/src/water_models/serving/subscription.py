@@ -91,13 +91,7 @@ def check_webhook(
     except Exception as error:  # the next check tries again
         logger.debug("could not check webhook %s: %s", registration.webhook_id, _describe(error))
         return registration
-    if found is not None and str(found.status) == "DISABLED":
-        return Registration(
-            Outcome.DISABLED,
-            registration.webhook_id,
-            detail="the webhook is disabled on the server",
-        )
-    return Registration(Outcome.ACTIVE, registration.webhook_id)
+    return _as_found(registration.webhook_id, found)
 
 
 def _outcome(error: Exception) -> Outcome:
@@ -145,11 +139,16 @@ def _ensure(client: MlflowClient, url: str, secret: str) -> Registration:
             pass  # another replica deleted it first
     if not created:
         client.update_webhook(webhook_id=keep_id, secret=secret)
-    if str(keep.status) == "DISABLED":
+    return _as_found(keep_id, keep, created=created)
+
+
+def _as_found(webhook_id: str, hook: Webhook | None, *, created: bool = False) -> Registration:
+    """Active unless an operator disabled the webhook (left so: push says it is disabled)."""
+    if hook is not None and str(hook.status) == "DISABLED":
         return Registration(
-            Outcome.DISABLED, keep_id, detail="the webhook is disabled on the server"
+            Outcome.DISABLED, webhook_id, detail="the webhook is disabled on the server"
         )
-    return Registration(Outcome.ACTIVE, keep_id, created=created)
+    return Registration(Outcome.ACTIVE, webhook_id, created=created)
 
 
 def _ours(webhooks: Iterable[Webhook], url: str) -> list[tuple[str, Webhook]]:
